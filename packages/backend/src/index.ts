@@ -1,0 +1,28 @@
+/*
+ * The portal's backend: Backstage's catalog, scaffolder, auth and permission
+ * plugins, with the Kargo plugin suite.
+ */
+import { createBackend } from '@backstage/backend-defaults';
+import { permissionModuleKargoPortalPolicy } from './permissions/module';
+
+const backend = createBackend();
+
+backend.add(import('@backstage/plugin-app-backend'));
+
+backend.add(import('@backstage/plugin-auth-backend'));
+backend.add(import('@backstage/plugin-auth-backend-module-guest-provider'));
+
+backend.add(import('@backstage/plugin-catalog-backend'));
+backend.add(
+  import('@backstage/plugin-catalog-backend-module-scaffolder-entity-model'),
+);
+
+backend.add(import('@backstage/plugin-permission-backend'));
+backend.add(permissionModuleKargoPortalPolicy);
+
+backend.add(import('@backstage/plugin-scaffolder-backend'));
+backend.add(import('@kargo-backstage/plugin-scaffolder-backend-module-kargo'));
+
+backend.add(import('@kargo-backstage/plugin-kargo-backend'));
+
+backend.start();

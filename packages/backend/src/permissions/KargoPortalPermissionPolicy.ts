@@ -1,0 +1,48 @@
+import type { Config } from '@backstage/config';
+import {
+  AuthorizeResult,
+  PolicyDecision,
+} from '@backstage/plugin-permission-common';
+import type {
+  PermissionPolicy,
+  PolicyQuery,
+  PolicyQueryUser,
+} from '@backstage/plugin-permission-node';
+import { kargoPermissions } from '@kargo-backstage/plugin-kargo-common';
+
+const READ_ONLY = new Set(['kargo.project.read']);
+const KARGO = new Set(kargoPermissions.map(p => p.name));
+
+/**
+ * The portal's policy: everyone signed in may read the catalog and Kargo
+ * projects; changing Kargo resources (apply, promote, approve, abort,
+ * refresh) needs membership of one of `permission.kargo.operatorGroups`.
+ * Other plugins' permissions are allowed for signed-in users, as in a
+ * default Backstage, and denied to anonymous callers.
+ */
+export class KargoPortalPermissionPolicy implements PermissionPolicy {
+  private readonly operatorGroups: Set<string>;
+
+  constructor(config: Config) {
+    this.operatorGroups = new Set(
+      config.getOptionalStringArray('permission.kargo.operatorGroups') ?? [],
+    );
+  }
+
+  async handle(
+    request: PolicyQuery,
+    user?: PolicyQueryUser,
+  ): Promise<PolicyDecision> {
+    if (!user) {
+      return { result: AuthorizeResult.DENY };
+    }
+    const name = request.permission.name;
+    if (!KARGO.has(name) || READ_ONLY.has(name)) {
+      return { result: AuthorizeResult.ALLOW };
+    }
+    const refs = user.info.ownershipEntityRefs ?? [];
+    return refs.some(ref => this.operatorGroups.has(ref))
+      ? { result: AuthorizeResult.ALLOW }
+      : { result: AuthorizeResult.DENY };
+  }
+}

@@ -1,0 +1,320 @@
+import {
+  DatabaseService,
+  isDatabaseConflictError,
+  resolvePackagePath,
+} from '@backstage/backend-plugin-api';
+import { ConflictError, NotFoundError } from '@backstage/errors';
+import type { JsonObject } from '@backstage/types';
+import type { KargoKind } from '@kargo-backstage/plugin-kargo-common';
+import { randomUUID } from 'node:crypto';
+import { Knex } from 'knex';
+import {
+  KargoStore,
+  ListQuery,
+  ListResult,
+  ResourceContent,
+  ResourceKey,
+  StoredResource,
+} from './KargoStore';
+
+const TABLE = 'kargo_resources';
+const MAX_CAS_ATTEMPTS = 5;
+
+const migrationsDir = resolvePackagePath(
+  '@kargo-backstage/plugin-kargo-backend',
+  'migrations',
+);
+
+type Row = {
+  uid: string;
+  kind: string;
+  project: string;
+  name: string;
+  resource_version: number | string;
+  generation: number | string;
+  metadata: string;
+  spec: string;
+  status: string;
+  alias: string | null;
+  origin: string | null;
+  stage: string | null;
+  sort_at: number | string;
+  created_at: number | string;
+  updated_at: number | string;
+};
+
+function fromRow(row: Row): StoredResource {
+  return {
+    uid: row.uid,
+    kind: row.kind as KargoKind,
+    project: row.project,
+    name: row.name,
+    resourceVersion: Number(row.resource_version),
+    generation: Number(row.generation),
+    metadata: JSON.parse(row.metadata),
+    spec: JSON.parse(row.spec),
+    status: JSON.parse(row.status),
+    alias: row.alias ?? undefined,
+    origin: row.origin ?? undefined,
+    stage: row.stage ?? undefined,
+    // pg answers bigint columns as strings
+    sortAt: Number(row.sort_at),
+    createdAt: Number(row.created_at),
+    updatedAt: Number(row.updated_at),
+  };
+}
+
+function describe(key: ResourceKey): string {
+  return key.project && key.kind !== 'Project'
+    ? `${key.kind} "${key.project}/${key.name}"`
+    : `${key.kind} "${key.name}"`;
+}
+
+/** The knex implementation of {@link KargoStore}, for SQLite and PostgreSQL. */
+export class DatabaseKargoStore implements KargoStore {
+  static async create(options: {
+    database: DatabaseService;
+  }): Promise<DatabaseKargoStore> {
+    const client = await options.database.getClient();
+    if (!options.database.migrations?.skip) {
+      await client.migrate.latest({ directory: migrationsDir });
+    }
+    return new DatabaseKargoStore(client);
+  }
+
+  private constructor(private readonly db: Knex | Knex.Transaction) {}
+
+  async transaction<T>(fn: (store: KargoStore) => Promise<T>): Promise<T> {
+    if (this.db.isTransaction) {
+      return fn(this);
+    }
+    return (this.db as Knex).transaction(trx =>
+      fn(new DatabaseKargoStore(trx)),
+    );
+  }
+
+  async getResource(key: ResourceKey): Promise<StoredResource | undefined> {
+    const row = await this.db<Row>(TABLE)
+      .where({ kind: key.kind, project: key.project, name: key.name })
+      .first();
+    return row ? fromRow(row) : undefined;
+  }
+
+  async getFreight(
+    project: string,
+    nameOrAlias: string,
+  ): Promise<StoredResource | undefined> {
+    const rows = await this.db<Row>(TABLE)
+      .where({ kind: 'Freight', project })
+      .andWhere(q => q.where('name', nameOrAlias).orWhere('alias', nameOrAlias));
+    // A name match wins over an alias that happens to equal another name.
+    const row = rows.find(r => r.name === nameOrAlias) ?? rows[0];
+    return row ? fromRow(row) : undefined;
+  }
+
+  async listResources(query: ListQuery): Promise<ListResult> {
+    const limit = query.limit ?? 1000;
+    const q = this.db<Row>(TABLE).where('kind', query.kind);
+    if (query.project !== undefined) {
+      q.andWhere('project', query.project);
+    }
+    if (query.origins?.length) {
+      q.whereIn('origin', query.origins);
+    }
+    if (query.stage !== undefined) {
+      q.andWhere('stage', query.stage);
+    }
+    if (query.names?.length) {
+      const names = query.names;
+      q.andWhere(w =>
+        query.kind === 'Freight'
+          ? w.whereIn('name', names).orWhereIn('alias', names)
+          : w.whereIn('name', names),
+      );
+    }
+    const after = query.after;
+    if (query.order === 'name') {
+      if (after) {
+        q.andWhere('name', '>', after.name);
+      }
+      q.orderBy('name', 'asc');
+    } else {
+      if (after) {
+        const sortAt = after.sortAt ?? 0;
+        q.andWhere(w =>
+          w
+            .where('sort_at', '<', sortAt)
+            .orWhere(w2 =>
+              w2.where('sort_at', '=', sortAt).andWhere('name', '<', after.name),
+            ),
+        );
+      }
+      q.orderBy([
+        { column: 'sort_at', order: 'desc' },
+        { column: 'name', order: 'desc' },
+      ]);
+    }
+    const rows = await q.limit(limit + 1);
+    const items = rows.slice(0, limit).map(fromRow);
+    if (rows.length <= limit) {
+      return { items };
+    }
+    const last = items[items.length - 1];
+    return { items, next: { name: last.name, sortAt: last.sortAt } };
+  }
+
+  async listAllInProject(
+    project: string,
+    kinds: KargoKind[],
+  ): Promise<StoredResource[]> {
+    const rows = await this.db<Row>(TABLE)
+      .where('project', project)
+      .whereIn('kind', kinds);
+    return rows.map(fromRow);
+  }
+
+  async countResources(kind: KargoKind, project?: string): Promise<number> {
+    const q = this.db(TABLE).where('kind', kind);
+    if (project !== undefined) {
+      q.andWhere('project', project);
+    }
+    const [{ count }] = await q.count({ count: '*' });
+    return Number(count);
+  }
+
+  async createResource(
+    key: ResourceKey,
+    content: ResourceContent,
+    status: JsonObject = {},
+  ): Promise<StoredResource> {
+    const now = Date.now();
+    const row: Row = {
+      uid: randomUUID(),
+      kind: key.kind,
+      project: key.project,
+      name: key.name,
+      resource_version: 1,
+      generation: 1,
+      metadata: JSON.stringify(content.metadata),
+      spec: JSON.stringify(content.spec),
+      status: JSON.stringify(status),
+      alias: content.alias ?? null,
+      origin: content.origin ?? null,
+      stage: content.stage ?? null,
+      sort_at: content.sortAt ?? now,
+      created_at: now,
+      updated_at: now,
+    };
+    try {
+      await this.db<Row>(TABLE).insert(row);
+    } catch (error) {
+      if (isDatabaseConflictError(error)) {
+        throw new ConflictError(
+          content.alias
+            ? `${describe(key)} already exists, or its alias "${content.alias}" is taken`
+            : `${describe(key)} already exists`,
+        );
+      }
+      throw error;
+    }
+    return fromRow(row);
+  }
+
+  async updateResource(
+    key: ResourceKey,
+    content: ResourceContent,
+    options?: { expectedResourceVersion?: number },
+  ): Promise<StoredResource> {
+    return this.compareAndSet(key, options?.expectedResourceVersion, current => {
+      const spec = JSON.stringify(content.spec);
+      const specChanged = spec !== JSON.stringify(current.spec);
+      return {
+        metadata: JSON.stringify(content.metadata),
+        spec,
+        generation: current.generation + (specChanged ? 1 : 0),
+        alias: content.alias ?? null,
+        origin: content.origin ?? null,
+        stage: content.stage ?? null,
+        sort_at: content.sortAt ?? current.sortAt,
+      };
+    });
+  }
+
+  async updateStatus(
+    key: ResourceKey,
+    status: JsonObject,
+    options?: { expectedResourceVersion?: number },
+  ): Promise<StoredResource> {
+    return this.compareAndSet(key, options?.expectedResourceVersion, () => ({
+      status: JSON.stringify(status),
+    }));
+  }
+
+  async deleteResource(key: ResourceKey): Promise<boolean> {
+    const count = await this.db(TABLE)
+      .where({ kind: key.kind, project: key.project, name: key.name })
+      .delete();
+    return count > 0;
+  }
+
+  async deleteProject(project: string): Promise<number> {
+    return this.db(TABLE).where('project', project).delete();
+  }
+
+  /**
+   * Writes `changes` only if the row still has the resourceVersion it was
+   * read with. With an expected version from the client a mismatch is the
+   * client's conflict; without one we re-read and retry, since the caller
+   * asked for an unconditional write.
+   */
+  private async compareAndSet(
+    key: ResourceKey,
+    expectedResourceVersion: number | undefined,
+    changes: (current: StoredResource) => Partial<Row>,
+  ): Promise<StoredResource> {
+    for (let attempt = 0; attempt < MAX_CAS_ATTEMPTS; attempt++) {
+      const current = await this.getResource(key);
+      if (!current) {
+        throw new NotFoundError(`${describe(key)} not found`);
+      }
+      if (
+        expectedResourceVersion !== undefined &&
+        current.resourceVersion !== expectedResourceVersion
+      ) {
+        throw new ConflictError(
+          `${describe(key)} was modified (resourceVersion ${current.resourceVersion}, request has ${expectedResourceVersion}); read it again and retry`,
+        );
+      }
+      const update: Partial<Row> = {
+        ...changes(current),
+        resource_version: current.resourceVersion + 1,
+        updated_at: Date.now(),
+      };
+      let updated: number;
+      try {
+        updated = await this.db<Row>(TABLE)
+          .where({ uid: current.uid, resource_version: current.resourceVersion })
+          .update(update);
+      } catch (error) {
+        if (isDatabaseConflictError(error)) {
+          throw new ConflictError(
+            `${describe(key)} conflicts with an existing resource (alias taken?)`,
+          );
+        }
+        throw error;
+      }
+      if (updated === 1) {
+        const written = await this.getResource(key);
+        return written!;
+      }
+      if (expectedResourceVersion !== undefined) {
+        throw new ConflictError(
+          `${describe(key)} was modified concurrently; read it again and retry`,
+        );
+      }
+    }
+    throw new ConflictError(
+      `${describe(key)} is being modified concurrently; retry`,
+    );
+  }
+}

@@ -1,0 +1,487 @@
+import { ConflictError, InputError, NotFoundError } from '@backstage/errors';
+import type { JsonObject } from '@backstage/types';
+import {
+  ApplyResult,
+  KARGO_ALIAS_LABEL,
+  KARGO_API_VERSION,
+  KargoKind,
+  ManifestIssue,
+  computeFreightName,
+  generateUniqueFreightAlias,
+  isClusterScoped,
+  isKargoKind,
+  validateManifest,
+} from '@kargo-backstage/plugin-kargo-common';
+import { isDeepStrictEqual } from 'node:util';
+import type { KargoStore, ResourceKey, StoredResource } from '../database';
+import { keyOf, toContent, toManifest } from './conversion';
+import { ProjectView } from './ProjectView';
+import {
+  checkStageReferences,
+  dependentsOf,
+  findStageCycle,
+} from './references';
+
+export type ApplyMode = 'create' | 'upsert';
+
+type Manifest = JsonObject & { kind: KargoKind; metadata: JsonObject };
+
+type Doc = {
+  index: number;
+  manifest: Manifest;
+  key: ResourceKey;
+  expectedResourceVersion?: number;
+};
+
+/** `document 2 (Stage demo/dev)`: how errors point at one document. */
+function docLabel(index: number, raw: unknown): string {
+  const obj = (raw ?? {}) as { kind?: unknown; metadata?: JsonObject };
+  const kind = typeof obj.kind === 'string' ? obj.kind : undefined;
+  const ns = obj.metadata?.namespace;
+  const name = obj.metadata?.name;
+  const id = [ns, name].filter(v => typeof v === 'string').join('/');
+  return kind && id
+    ? `document ${index + 1} (${kind} ${id})`
+    : `document ${index + 1}`;
+}
+
+class IssueCollector {
+  private readonly lines: string[] = [];
+
+  add(label: string, issues: ManifestIssue[]) {
+    for (const issue of issues) {
+      this.lines.push(`${label}: ${issue.path}: ${issue.message}`);
+    }
+  }
+
+  throwIfAny() {
+    if (this.lines.length) {
+      throw new InputError(`Invalid manifests: ${this.lines.join('; ')}`);
+    }
+  }
+}
+
+function parseResourceVersion(metadata: JsonObject): number | undefined | null {
+  const rv = metadata.resourceVersion;
+  if (rv === undefined || rv === null || rv === '') {
+    return undefined;
+  }
+  const n = Number(rv);
+  return Number.isInteger(n) && n > 0 ? n : null;
+}
+
+/**
+ * Applies multi-document requests all-or-nothing: every document is
+ * validated, references are checked against what the project will hold once
+ * the batch is written, and all writes share one transaction.
+ */
+export class ManifestApplier {
+  constructor(private readonly store: KargoStore) {}
+
+  async apply(rawDocs: unknown[], mode: ApplyMode): Promise<ApplyResult[]> {
+    const docs = this.validate(rawDocs);
+    return this.store.transaction(async tx => {
+      const views = await this.loadViews(tx, docs);
+      const clusterTasks = await this.clusterTaskNames(tx);
+      for (const { manifest, key } of docs) {
+        this.layOver(views, clusterTasks, manifest, key);
+      }
+      this.checkReferences(docs, rawDocs, views, clusterTasks);
+      await this.checkPromotionFreight(tx, docs, rawDocs);
+
+      const results: ApplyResult[] = [];
+      const batchAliases = new Set<string>();
+      for (const doc of docs) {
+        results.push(await this.write(tx, doc, mode, batchAliases));
+      }
+      return results;
+    });
+  }
+
+  /** Deletes what the documents name (only their identity is read). */
+  async delete(rawDocs: unknown[]): Promise<ApplyResult[]> {
+    if (!rawDocs.length) {
+      throw new InputError('The request holds no manifests');
+    }
+    const issues = new IssueCollector();
+    const keys: ResourceKey[] = [];
+    rawDocs.forEach((raw, index) => {
+      const obj = (raw ?? {}) as { apiVersion?: unknown; kind?: unknown; metadata?: JsonObject };
+      const label = docLabel(index, raw);
+      if (obj.apiVersion !== KARGO_API_VERSION) {
+        issues.add(label, [{ path: 'apiVersion', message: `must be ${KARGO_API_VERSION}` }]);
+      } else if (!isKargoKind(obj.kind)) {
+        issues.add(label, [{ path: 'kind', message: `unknown kind ${JSON.stringify(obj.kind)}` }]);
+      } else if (typeof obj.metadata?.name !== 'string' || !obj.metadata.name) {
+        issues.add(label, [{ path: 'metadata.name', message: 'required' }]);
+      } else if (!isClusterScoped(obj.kind) && !obj.metadata.namespace) {
+        issues.add(label, [{ path: 'metadata.namespace', message: 'required: the project the resource belongs to' }]);
+      } else {
+        keys.push(keyOf({ kind: obj.kind, metadata: obj.metadata }));
+      }
+    });
+    issues.throwIfAny();
+    return this.deleteByKeys(keys);
+  }
+
+  async deleteByKeys(keys: ResourceKey[]): Promise<ApplyResult[]> {
+    return this.store.transaction(async tx => {
+      const found: StoredResource[] = [];
+      for (const key of keys) {
+        const resource = await tx.getResource(key);
+        if (!resource) {
+          throw new NotFoundError(
+            `${key.kind} "${key.project ? `${key.project}/` : ''}${key.name}" not found`,
+          );
+        }
+        found.push(resource);
+      }
+      await this.checkDeletable(tx, found);
+      for (const resource of found) {
+        if (resource.kind === 'Project') {
+          await tx.deleteProject(resource.name);
+        } else {
+          await tx.deleteResource(resource);
+        }
+      }
+      return found.map(r => ({ deletedResourceManifest: toManifest(r) }));
+    });
+  }
+
+  /** Schema validation, identity and batch-level checks; no I/O. */
+  private validate(rawDocs: unknown[]): Doc[] {
+    if (!rawDocs.length) {
+      throw new InputError('The request holds no manifests');
+    }
+    const issues = new IssueCollector();
+    const docs: Doc[] = [];
+    const seen = new Map<string, number>();
+    rawDocs.forEach((raw, index) => {
+      const label = docLabel(index, raw);
+      const result = validateManifest(raw);
+      if (!result.ok) {
+        issues.add(label, result.issues);
+        return;
+      }
+      const manifest = result.resource as unknown as Manifest;
+      const docIssues = this.normalize(manifest);
+      const expectedResourceVersion = parseResourceVersion(manifest.metadata);
+      if (expectedResourceVersion === null) {
+        docIssues.push({
+          path: 'metadata.resourceVersion',
+          message: 'must be a resourceVersion this API answered',
+        });
+      }
+      if (docIssues.length) {
+        issues.add(label, docIssues);
+        return;
+      }
+      const key = keyOf(manifest);
+      const id = `${key.kind}/${key.project}/${key.name}`;
+      const first = seen.get(id);
+      if (first !== undefined) {
+        issues.add(label, [
+          { path: 'metadata.name', message: `duplicates document ${first + 1}` },
+        ]);
+        return;
+      }
+      seen.set(id, index);
+      docs.push({
+        index,
+        manifest,
+        key,
+        expectedResourceVersion: expectedResourceVersion ?? undefined,
+      });
+    });
+    issues.throwIfAny();
+    return docs;
+  }
+
+  /** Kind rules that need no store, and Freight's derived name and alias. */
+  private normalize(manifest: Manifest): ManifestIssue[] {
+    const { kind, metadata } = manifest;
+    if (!isClusterScoped(kind) && !metadata.namespace) {
+      return [
+        {
+          path: 'metadata.namespace',
+          message: `required: the project this ${kind} belongs to`,
+        },
+      ];
+    }
+    if (kind === 'Freight') {
+      const labels = (metadata.labels ?? {}) as JsonObject;
+      if (!manifest.alias && typeof labels[KARGO_ALIAS_LABEL] === 'string') {
+        manifest.alias = labels[KARGO_ALIAS_LABEL];
+      }
+      if (labels[KARGO_ALIAS_LABEL] !== undefined) {
+        const { [KARGO_ALIAS_LABEL]: _alias, ...rest } = labels;
+        metadata.labels = rest;
+      }
+      if (!metadata.name) {
+        metadata.name = computeFreightName(manifest as any);
+      }
+    }
+    if (!metadata.name) {
+      return [{ path: 'metadata.name', message: 'required' }];
+    }
+    if (kind === 'ProjectConfig' && metadata.name !== metadata.namespace) {
+      return [
+        {
+          path: 'metadata.name',
+          message: `must equal the project name "${metadata.namespace}"`,
+        },
+      ];
+    }
+    if (kind === 'ClusterConfig' && metadata.name !== 'cluster') {
+      return [{ path: 'metadata.name', message: 'must be "cluster"' }];
+    }
+    return [];
+  }
+
+  private async loadViews(
+    tx: KargoStore,
+    docs: Doc[],
+  ): Promise<Map<string, ProjectView>> {
+    const views = new Map<string, ProjectView>();
+    for (const { key } of docs) {
+      if (key.project && !views.has(key.project)) {
+        views.set(key.project, await ProjectView.load(tx, key.project));
+      }
+    }
+    return views;
+  }
+
+  private async clusterTaskNames(tx: KargoStore): Promise<Set<string>> {
+    const tasks = await tx.listAllInProject('', ['ClusterPromotionTask']);
+    return new Set(tasks.map(t => t.name));
+  }
+
+  private layOver(
+    views: Map<string, ProjectView>,
+    clusterTasks: Set<string>,
+    manifest: Manifest,
+    key: ResourceKey,
+  ) {
+    if (key.kind === 'ClusterPromotionTask') {
+      clusterTasks.add(key.name);
+      return;
+    }
+    views
+      .get(key.project)
+      ?.put(key.kind, key.name, (manifest.spec as JsonObject) ?? {});
+  }
+
+  private checkReferences(
+    docs: Doc[],
+    rawDocs: unknown[],
+    views: Map<string, ProjectView>,
+    clusterTasks: Set<string>,
+  ) {
+    const issues = new IssueCollector();
+    for (const { index, manifest, key } of docs) {
+      const label = docLabel(index, rawDocs[index]);
+      const view = views.get(key.project);
+      if (!view) {
+        continue; // cluster-wide kinds refer to nothing
+      }
+      if (key.kind !== 'Project' && !view.has('Project', key.project)) {
+        issues.add(label, [
+          {
+            path: 'metadata.namespace',
+            message: `project "${key.project}" does not exist; create its Project first (it may be in the same request)`,
+          },
+        ]);
+        continue;
+      }
+      if (key.kind === 'Stage') {
+        const spec = manifest.spec as JsonObject;
+        issues.add(label, checkStageReferences(spec, view, clusterTasks));
+        const cycle = findStageCycle(view, key.name);
+        if (cycle) {
+          issues.add(label, [
+            {
+              path: 'spec.requestedFreight',
+              message: `the Stage graph would have a cycle: ${cycle.join(' → ')}`,
+            },
+          ]);
+        }
+      }
+      if (key.kind === 'Freight') {
+        const origin = (manifest.origin as JsonObject | undefined)?.name;
+        if (typeof origin === 'string' && !view.has('Warehouse', origin)) {
+          issues.add(label, [
+            {
+              path: 'origin.name',
+              message: `Warehouse "${origin}" does not exist in project "${key.project}"`,
+            },
+          ]);
+        }
+      }
+      if (key.kind === 'Promotion') {
+        const stage = (manifest.spec as JsonObject).stage;
+        if (typeof stage === 'string' && !view.has('Stage', stage)) {
+          issues.add(label, [
+            {
+              path: 'spec.stage',
+              message: `Stage "${stage}" does not exist in project "${key.project}"`,
+            },
+          ]);
+        }
+      }
+    }
+    issues.throwIfAny();
+  }
+
+  private async checkPromotionFreight(
+    tx: KargoStore,
+    docs: Doc[],
+    rawDocs: unknown[],
+  ) {
+    const issues = new IssueCollector();
+    const batchFreight = new Set(
+      docs
+        .filter(d => d.key.kind === 'Freight')
+        .map(d => `${d.key.project}/${d.key.name}`),
+    );
+    for (const { index, manifest, key } of docs) {
+      const freight = (manifest.spec as JsonObject | undefined)?.freight;
+      if (key.kind !== 'Promotion' || typeof freight !== 'string') {
+        continue;
+      }
+      if (
+        !batchFreight.has(`${key.project}/${freight}`) &&
+        !(await tx.getFreight(key.project, freight))
+      ) {
+        issues.add(docLabel(index, rawDocs[index]), [
+          {
+            path: 'spec.freight',
+            message: `Freight "${freight}" does not exist in project "${key.project}"`,
+          },
+        ]);
+      }
+    }
+    issues.throwIfAny();
+  }
+
+  private async write(
+    tx: KargoStore,
+    doc: Doc,
+    mode: ApplyMode,
+    batchAliases: Set<string>,
+  ): Promise<ApplyResult> {
+    const { key, manifest, expectedResourceVersion } = doc;
+    const existing = await tx.getResource(key);
+    const content = toContent(manifest);
+    if (existing && mode === 'create') {
+      throw new ConflictError(
+        `${key.kind} "${key.project && key.kind !== 'Project' ? `${key.project}/` : ''}${key.name}" already exists; use PUT to update it`,
+      );
+    }
+    if (existing) {
+      this.checkImmutable(doc, existing, content.spec);
+      if (key.kind === 'Freight') {
+        // Re-applied Freight YAML rarely carries Kargo's generated fields.
+        content.spec.alias ??= existing.spec.alias;
+        content.spec.discoveredAt ??= existing.spec.discoveredAt;
+        content.alias = content.spec.alias as string | undefined;
+        content.sortAt = existing.sortAt;
+      }
+      const updated = await tx.updateResource(key, content, {
+        expectedResourceVersion,
+      });
+      return { updatedResourceManifest: toManifest(updated) };
+    }
+    if (expectedResourceVersion !== undefined) {
+      throw new ConflictError(
+        `${key.kind} "${key.name}" does not exist, but the request carries resourceVersion ${expectedResourceVersion}`,
+      );
+    }
+    if (key.kind === 'Freight') {
+      await this.completeNewFreight(tx, key.project, content, batchAliases);
+    }
+    const created = await tx.createResource(key, content);
+    return { createdResourceManifest: toManifest(created) };
+  }
+
+  private async completeNewFreight(
+    tx: KargoStore,
+    project: string,
+    content: ReturnType<typeof toContent>,
+    batchAliases: Set<string>,
+  ) {
+    if (!content.spec.alias) {
+      content.spec.alias = await generateUniqueFreightAlias(
+        async alias =>
+          batchAliases.has(alias) || Boolean(await tx.getFreight(project, alias)),
+      );
+    }
+    content.alias = content.spec.alias as string;
+    batchAliases.add(content.alias);
+    if (!content.spec.discoveredAt) {
+      const now = Date.now();
+      content.spec.discoveredAt = new Date(now).toISOString();
+      content.sortAt = now;
+    }
+  }
+
+  /** Freight content and Promotion spec never change once created. */
+  private checkImmutable(doc: Doc, existing: StoredResource, spec: JsonObject) {
+    const label = `document ${doc.index + 1} (${doc.key.kind} ${doc.key.project}/${doc.key.name})`;
+    if (doc.key.kind === 'Promotion' && !isDeepStrictEqual(spec, existing.spec)) {
+      throw new InputError(
+        `${label}: spec: a Promotion's spec is immutable once created`,
+      );
+    }
+    if (doc.key.kind === 'Freight') {
+      const mutable = new Set(['alias', 'discoveredAt']);
+      const fields = new Set([...Object.keys(spec), ...Object.keys(existing.spec)]);
+      for (const field of fields) {
+        if (mutable.has(field)) {
+          continue;
+        }
+        if (!isDeepStrictEqual(spec[field], existing.spec[field])) {
+          throw new InputError(
+            `${label}: ${field}: Freight content is immutable once created (only the alias may change)`,
+          );
+        }
+      }
+    }
+  }
+
+  /** Refuses deletes that would leave dangling references or used Freight. */
+  private async checkDeletable(tx: KargoStore, resources: StoredResource[]) {
+    const deletedProjects = new Set(
+      resources.filter(r => r.kind === 'Project').map(r => r.name),
+    );
+    const views = new Map<string, ProjectView>();
+    for (const r of resources) {
+      if (r.project && !deletedProjects.has(r.project) && !views.has(r.project)) {
+        views.set(r.project, await ProjectView.load(tx, r.project));
+      }
+    }
+    for (const r of resources) {
+      views.get(r.project)?.remove(r.kind, r.name);
+    }
+    for (const r of resources) {
+      if (deletedProjects.has(r.project) && r.kind !== 'Project') {
+        continue; // goes with its project
+      }
+      if (r.kind === 'Freight') {
+        const inUse = Object.keys((r.status.currentlyIn as JsonObject) ?? {});
+        if (inUse.length) {
+          throw new ConflictError(
+            `Freight "${r.project}/${r.name}" is in use by Stage ${inUse.map(s => `"${s}"`).join(', ')} and cannot be deleted`,
+          );
+        }
+      }
+      if (r.kind === 'Warehouse' || r.kind === 'Stage' || r.kind === 'PromotionTask') {
+        const dependents = dependentsOf(views.get(r.project)!, r.kind, r.name);
+        if (dependents.length) {
+          throw new ConflictError(
+            `${r.kind} "${r.project}/${r.name}" is referred to by ${dependents.join(', ')}; delete or change them first`,
+          );
+        }
+      }
+    }
+  }
+}

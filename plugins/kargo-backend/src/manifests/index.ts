@@ -1,0 +1,3 @@
+export { ManifestApplier, type ApplyMode } from './ManifestApplier';
+export { toManifest, keyOf } from './conversion';
+export { originsOf, upstreamStagesOf } from './references';

@@ -1,0 +1,80 @@
+import {
+  coreServices,
+  createBackendPlugin,
+} from '@backstage/backend-plugin-api';
+import { catalogServiceRef } from '@backstage/plugin-catalog-node';
+import { kargoPermissions } from '@kargo-backstage/plugin-kargo-common';
+import {
+  ArtifactSubscriber,
+  PromotionStepRunner,
+  kargoArtifactSubscribersExtensionPoint,
+  kargoPromotionStepsExtensionPoint,
+} from '@kargo-backstage/plugin-kargo-node';
+import { DatabaseKargoStore } from './database';
+import { ExtensionRegistry } from './extensions/ExtensionRegistry';
+import { ManifestApplier } from './manifests';
+import { EntityPipelineLoader } from './service/EntityPipelineLoader';
+import { ManifestBootstrapper } from './service/ManifestBootstrapper';
+import { createRouter } from './service/router';
+
+/**
+ * The Kargo backend plugin: the resource store, the REST API under
+ * `/api/kargo`, and (as later parts land) the engine.
+ */
+export const kargoPlugin = createBackendPlugin({
+  pluginId: 'kargo',
+  register(env) {
+    const steps = new ExtensionRegistry<PromotionStepRunner>(
+      'Promotion step',
+      s => s.name,
+    );
+    const subscribers = new ExtensionRegistry<ArtifactSubscriber>(
+      'Artifact subscriber',
+      s => s.type,
+    );
+    env.registerExtensionPoint(kargoPromotionStepsExtensionPoint, {
+      addPromotionSteps: (...runners) => steps.add(...runners),
+    });
+    env.registerExtensionPoint(kargoArtifactSubscribersExtensionPoint, {
+      addArtifactSubscribers: (...subs) => subscribers.add(...subs),
+    });
+
+    env.registerInit({
+      deps: {
+        config: coreServices.rootConfig,
+        logger: coreServices.logger,
+        database: coreServices.database,
+        httpRouter: coreServices.httpRouter,
+        httpAuth: coreServices.httpAuth,
+        permissions: coreServices.permissions,
+        permissionsRegistry: coreServices.permissionsRegistry,
+        catalog: catalogServiceRef,
+      },
+      async init(deps) {
+        const { config, logger, database, httpRouter } = deps;
+        deps.permissionsRegistry.addPermissions(kargoPermissions);
+
+        const contributed = [...steps.names(), ...subscribers.names()];
+        if (contributed.length) {
+          logger.info(`Kargo extensions from modules: ${contributed.join(', ')}`);
+        }
+
+        const store = await DatabaseKargoStore.create({ database });
+        const applier = new ManifestApplier(store);
+        await new ManifestBootstrapper(applier, config, logger).run();
+
+        httpRouter.use(
+          await createRouter({
+            store,
+            applier,
+            pipelines: new EntityPipelineLoader(store, deps.catalog),
+            httpAuth: deps.httpAuth,
+            permissions: deps.permissions,
+            logger,
+          }),
+        );
+        httpRouter.addAuthPolicy({ path: '/health', allow: 'unauthenticated' });
+      },
+    });
+  },
+});

@@ -1,0 +1,124 @@
+import type { BackstageCredentials } from '@backstage/backend-plugin-api';
+import { stringifyEntityRef } from '@backstage/catalog-model';
+import { InputError, NotFoundError } from '@backstage/errors';
+import type { CatalogService } from '@backstage/plugin-catalog-node';
+import {
+  EntityPipelineResponse,
+  KARGO_PROJECT_ANNOTATION,
+  KARGO_STAGES_ANNOTATION,
+  ProjectPipeline,
+} from '@kargo-backstage/plugin-kargo-common';
+import type { KargoStore, StoredResource } from '../database';
+import { toManifest } from '../manifests';
+
+/** How many recent Promotions one project's answer carries. */
+const RECENT_PROMOTIONS = 100;
+
+function splitAnnotation(value: string | undefined): string[] {
+  return (value ?? '')
+    .split(',')
+    .map(v => v.trim())
+    .filter(Boolean);
+}
+
+/** Freight names a Stage currently holds (newest collection, every origin). */
+function currentFreightNames(stage: StoredResource): string[] {
+  const history = stage.status.freightHistory as
+    | Array<{ items?: Record<string, { name?: string }> }>
+    | undefined;
+  const items = history?.[0]?.items ?? {};
+  return Object.values(items)
+    .map(i => i.name)
+    .filter((n): n is string => Boolean(n));
+}
+
+/**
+ * Builds what an entity's Promotions tab shows, in one answer: the projects
+ * its annotations name, with their Stages, Warehouses, current Freight and
+ * recent Promotions.
+ */
+export class EntityPipelineLoader {
+  constructor(
+    private readonly store: KargoStore,
+    private readonly catalog: CatalogService,
+  ) {}
+
+  async load(
+    entityRef: { kind: string; namespace: string; name: string },
+    credentials: BackstageCredentials,
+  ): Promise<EntityPipelineResponse> {
+    const ref = stringifyEntityRef(entityRef);
+    const entity = await this.catalog.getEntityByRef(ref, { credentials });
+    if (!entity) {
+      throw new NotFoundError(`Entity ${ref} not found`);
+    }
+    const annotations = entity.metadata.annotations ?? {};
+    const projects = splitAnnotation(annotations[KARGO_PROJECT_ANNOTATION]);
+    if (!projects.length) {
+      throw new InputError(
+        `Entity ${ref} has no ${KARGO_PROJECT_ANNOTATION} annotation`,
+      );
+    }
+    const stageFilter = splitAnnotation(annotations[KARGO_STAGES_ANNOTATION]);
+    const filter = stageFilter.length ? new Set(stageFilter) : undefined;
+    return {
+      entityRef: ref,
+      ...(filter ? { stageFilter } : {}),
+      projects: await Promise.all(projects.map(p => this.loadProject(p, filter))),
+    };
+  }
+
+  async loadProject(
+    name: string,
+    stageFilter?: Set<string>,
+  ): Promise<ProjectPipeline> {
+    const empty = { name, warehouses: [], stages: [], freight: [], promotions: [] };
+    const project = await this.store.getResource({
+      kind: 'Project',
+      project: name,
+      name,
+    });
+    if (!project) {
+      return {
+        ...empty,
+        error: { name: 'NotFoundError', message: `Project "${name}" not found` },
+      };
+    }
+    const all = await this.store.listAllInProject(name, ['Warehouse', 'Stage']);
+    const stages = all.filter(
+      r => r.kind === 'Stage' && (!stageFilter || stageFilter.has(r.name)),
+    );
+    const warehouses = all.filter(r => r.kind === 'Warehouse');
+    const freightNames = [...new Set(stages.flatMap(currentFreightNames))];
+    const freight = freightNames.length
+      ? (
+          await this.store.listResources({
+            kind: 'Freight',
+            project: name,
+            names: freightNames,
+            order: 'newest',
+            limit: freightNames.length,
+          })
+        ).items
+      : [];
+    const shown = new Set(stages.map(s => s.name));
+    const promotions = (
+      await this.store.listResources({
+        kind: 'Promotion',
+        project: name,
+        order: 'newest',
+        limit: RECENT_PROMOTIONS,
+      })
+    ).items.filter(p => shown.has(p.stage ?? ''));
+    const byName = (a: StoredResource, b: StoredResource) =>
+      a.name.localeCompare(b.name);
+    return {
+      name,
+      project: toManifest(project),
+      warehouses: warehouses.sort(byName).map(toManifest),
+      stages: stages.sort(byName).map(toManifest),
+      freight: freight.map(toManifest),
+      promotions: promotions.map(toManifest),
+    };
+  }
+}

@@ -1,0 +1,275 @@
+import type {
+  HttpAuthService,
+  LoggerService,
+  PermissionsService,
+} from '@backstage/backend-plugin-api';
+import { InputError, NotAllowedError, NotFoundError } from '@backstage/errors';
+import {
+  AuthorizeResult,
+  BasicPermission,
+} from '@backstage/plugin-permission-common';
+import {
+  KARGO_API_VERSION,
+  KargoKind,
+  ManifestParseError,
+  kargoProjectReadPermission,
+  kargoResourceManagePermission,
+  parseManifests,
+} from '@kargo-backstage/plugin-kargo-common';
+import express, { Request } from 'express';
+import Router from 'express-promise-router';
+import type { KargoStore, ListOrder, StoredResource } from '../database';
+import { ManifestApplier, toManifest } from '../manifests';
+import { EntityPipelineLoader } from './EntityPipelineLoader';
+import { listFreightForStage } from './freightForStage';
+import {
+  decodeContinue,
+  encodeContinue,
+  parseLimit,
+  parseList,
+} from './paging';
+
+/** Kargo's body limit for `/resources`. */
+const RESOURCES_BODY_LIMIT = '4mb';
+
+/** Path segment → kind, for the per-project collections. */
+const COLLECTIONS: Record<string, { kind: KargoKind; order: ListOrder }> = {
+  stages: { kind: 'Stage', order: 'name' },
+  warehouses: { kind: 'Warehouse', order: 'name' },
+  freight: { kind: 'Freight', order: 'newest' },
+  promotions: { kind: 'Promotion', order: 'newest' },
+  'promotion-tasks': { kind: 'PromotionTask', order: 'name' },
+};
+
+export type RouterOptions = {
+  store: KargoStore;
+  applier: ManifestApplier;
+  pipelines: EntityPipelineLoader;
+  httpAuth: HttpAuthService;
+  permissions: PermissionsService;
+  logger: LoggerService;
+};
+
+function list(kind: KargoKind, items: StoredResource[], next?: { name: string; sortAt?: number }) {
+  return {
+    apiVersion: KARGO_API_VERSION,
+    kind: `${kind}List`,
+    metadata: next ? { continue: encodeContinue(next) } : {},
+    items: items.map(toManifest),
+  };
+}
+
+function parseBody(req: Request): unknown[] {
+  if (typeof req.body !== 'string' || !req.body.trim()) {
+    throw new InputError(
+      'The request body must hold one or more YAML or JSON manifests',
+    );
+  }
+  try {
+    return parseManifests(req.body, req.headers['content-type']);
+  } catch (error) {
+    if (error instanceof ManifestParseError) {
+      throw new InputError(error.message);
+    }
+    throw error;
+  }
+}
+
+export async function createRouter(
+  options: RouterOptions,
+): Promise<express.Router> {
+  const { store, applier, pipelines, httpAuth, permissions } = options;
+  const router = Router();
+
+  /** Every route but /health passes here: credentials, then the permission. */
+  const authorize = async (req: Request, permission: BasicPermission) => {
+    const credentials = await httpAuth.credentials(req);
+    const [decision] = await permissions.authorize([{ permission }], {
+      credentials,
+    });
+    if (decision.result !== AuthorizeResult.ALLOW) {
+      throw new NotAllowedError(
+        `You are not allowed to do this (${permission.name})`,
+      );
+    }
+    return credentials;
+  };
+  const read = (req: Request) => authorize(req, kargoProjectReadPermission);
+  const manage = (req: Request) => authorize(req, kargoResourceManagePermission);
+
+  router.get('/health', (_req, res) => {
+    res.json({ status: 'ok' });
+  });
+
+  const manifestsBody = express.text({
+    type: () => true,
+    limit: RESOURCES_BODY_LIMIT,
+  });
+
+  router.post('/v1beta1/resources', manifestsBody, async (req, res) => {
+    await manage(req);
+    res.status(201).json({ results: await applier.apply(parseBody(req), 'create') });
+  });
+
+  router.put('/v1beta1/resources', manifestsBody, async (req, res) => {
+    await manage(req);
+    res.json({ results: await applier.apply(parseBody(req), 'upsert') });
+  });
+
+  router.delete('/v1beta1/resources', manifestsBody, async (req, res) => {
+    await manage(req);
+    res.json({ results: await applier.delete(parseBody(req)) });
+  });
+
+  router.get('/v1beta1/projects', async (req, res) => {
+    await read(req);
+    const page = await store.listResources({
+      kind: 'Project',
+      order: 'name',
+      limit: parseLimit(req.query.limit),
+      after: decodeContinue(req.query.continue),
+    });
+    res.json(list('Project', page.items, page.next));
+  });
+
+  const getProject = async (name: string) => {
+    const project = await store.getResource({ kind: 'Project', project: name, name });
+    if (!project) {
+      throw new NotFoundError(`Project "${name}" not found`);
+    }
+    return project;
+  };
+
+  router.get('/v1beta1/projects/:project', async (req, res) => {
+    await read(req);
+    res.json(toManifest(await getProject(req.params.project)));
+  });
+
+  router.delete('/v1beta1/projects/:project', async (req, res) => {
+    await manage(req);
+    const { project } = req.params;
+    const [result] = await applier.deleteByKeys([
+      { kind: 'Project', project, name: project },
+    ]);
+    res.json(result.deletedResourceManifest);
+  });
+
+  router.get('/v1beta1/projects/:project/config', async (req, res) => {
+    await read(req);
+    const { project } = req.params;
+    const config = await store.getResource({ kind: 'ProjectConfig', project, name: project });
+    if (!config) {
+      throw new NotFoundError(`ProjectConfig "${project}" not found`);
+    }
+    res.json(toManifest(config));
+  });
+
+  router.delete('/v1beta1/projects/:project/config', async (req, res) => {
+    await manage(req);
+    const { project } = req.params;
+    const [result] = await applier.deleteByKeys([
+      { kind: 'ProjectConfig', project, name: project },
+    ]);
+    res.json(result.deletedResourceManifest);
+  });
+
+  router.get('/v1beta1/projects/:project/:collection', async (req, res) => {
+    const collection = COLLECTIONS[req.params.collection];
+    if (!collection) {
+      throw new NotFoundError(`Unknown collection "${req.params.collection}"`);
+    }
+    await read(req);
+    const { project } = req.params;
+    await getProject(project);
+    const limit = parseLimit(req.query.limit);
+    const after = decodeContinue(req.query.continue);
+    const origins = parseList(req.query.origins);
+    const stage = typeof req.query.stage === 'string' ? req.query.stage : undefined;
+    if (collection.kind === 'Freight' && stage) {
+      const page = await listFreightForStage(store, project, stage, { origins, limit, after });
+      res.json(list('Freight', page.items, page.next));
+      return;
+    }
+    const page = await store.listResources({
+      kind: collection.kind,
+      project,
+      order: collection.order,
+      origins: collection.kind === 'Freight' ? origins : undefined,
+      stage: collection.kind === 'Promotion' ? stage : undefined,
+      limit,
+      after,
+    });
+    res.json(list(collection.kind, page.items, page.next));
+  });
+
+  const findOne = async (kind: KargoKind, project: string, name: string) => {
+    const resource =
+      kind === 'Freight'
+        ? await store.getFreight(project, name)
+        : await store.getResource({ kind, project, name });
+    if (!resource) {
+      throw new NotFoundError(`${kind} "${project}/${name}" not found`);
+    }
+    return resource;
+  };
+
+  router.get('/v1beta1/projects/:project/:collection/:name', async (req, res) => {
+    const collection = COLLECTIONS[req.params.collection];
+    if (!collection) {
+      throw new NotFoundError(`Unknown collection "${req.params.collection}"`);
+    }
+    await read(req);
+    const { project, name } = req.params;
+    res.json(toManifest(await findOne(collection.kind, project, name)));
+  });
+
+  router.delete('/v1beta1/projects/:project/:collection/:name', async (req, res) => {
+    const collection = COLLECTIONS[req.params.collection];
+    if (!collection) {
+      throw new NotFoundError(`Unknown collection "${req.params.collection}"`);
+    }
+    await manage(req);
+    const { project, name } = req.params;
+    const resource = await findOne(collection.kind, project, name);
+    const [result] = await applier.deleteByKeys([resource]);
+    res.json(result.deletedResourceManifest);
+  });
+
+  router.get('/v1beta1/cluster-promotion-tasks', async (req, res) => {
+    await read(req);
+    const page = await store.listResources({
+      kind: 'ClusterPromotionTask',
+      project: '',
+      order: 'name',
+      limit: parseLimit(req.query.limit),
+      after: decodeContinue(req.query.continue),
+    });
+    res.json(list('ClusterPromotionTask', page.items, page.next));
+  });
+
+  router.get('/v1beta1/cluster-promotion-tasks/:name', async (req, res) => {
+    await read(req);
+    res.json(toManifest(await findOne('ClusterPromotionTask', '', req.params.name)));
+  });
+
+  router.get('/v1beta1/system/cluster-config', async (req, res) => {
+    await read(req);
+    res.json(toManifest(await findOne('ClusterConfig', '', 'cluster')));
+  });
+
+  router.delete('/v1beta1/system/cluster-config', async (req, res) => {
+    await manage(req);
+    const [result] = await applier.deleteByKeys([
+      { kind: 'ClusterConfig', project: '', name: 'cluster' },
+    ]);
+    res.json(result.deletedResourceManifest);
+  });
+
+  router.get('/v1beta1/entity/:kind/:namespace/:name/pipeline', async (req, res) => {
+    const credentials = await read(req);
+    const { kind, namespace, name } = req.params;
+    res.json(await pipelines.load({ kind, namespace, name }, credentials));
+  });
+
+  return router;
+}

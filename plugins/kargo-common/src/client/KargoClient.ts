@@ -1,0 +1,237 @@
+import { ResponseError } from '@backstage/errors';
+import type {
+  ApplyResponse,
+  EntityPipelineResponse,
+  KargoList,
+  KargoManifest,
+  ListOptions,
+} from '../api/types';
+
+/** Options per call; `token` authenticates service-to-service calls. */
+export type KargoRequestOptions = { token?: string };
+
+export type KargoClientOptions = {
+  discoveryApi: { getBaseUrl(pluginId: string): Promise<string> };
+  fetchApi?: { fetch: typeof fetch };
+};
+
+export type FreightListOptions = ListOptions & {
+  /** Only Freight available to this Stage. */
+  stage?: string;
+  /** Only Freight from these Warehouses. */
+  origins?: string[];
+};
+
+export type PromotionListOptions = ListOptions & { stage?: string };
+
+/**
+ * Isomorphic client of the Kargo backend's REST API (`/api/kargo`), for the
+ * frontend plugin, scaffolder actions and scripts.
+ */
+export class KargoClient {
+  private readonly discoveryApi: KargoClientOptions['discoveryApi'];
+  private readonly fetchApi: { fetch: typeof fetch };
+
+  constructor(options: KargoClientOptions) {
+    this.discoveryApi = options.discoveryApi;
+    this.fetchApi = options.fetchApi ?? { fetch: (...a) => fetch(...a) };
+  }
+
+  listProjects(options?: ListOptions, request?: KargoRequestOptions) {
+    return this.get<KargoList>('/v1beta1/projects', options, request);
+  }
+
+  getProject(project: string, request?: KargoRequestOptions) {
+    return this.get<KargoManifest>(`/v1beta1/projects/${enc(project)}`, {}, request);
+  }
+
+  getProjectConfig(project: string, request?: KargoRequestOptions) {
+    return this.get<KargoManifest>(
+      `/v1beta1/projects/${enc(project)}/config`,
+      {},
+      request,
+    );
+  }
+
+  listStages(project: string, options?: ListOptions, request?: KargoRequestOptions) {
+    return this.get<KargoList>(`/v1beta1/projects/${enc(project)}/stages`, options, request);
+  }
+
+  getStage(project: string, stage: string, request?: KargoRequestOptions) {
+    return this.get<KargoManifest>(
+      `/v1beta1/projects/${enc(project)}/stages/${enc(stage)}`,
+      {},
+      request,
+    );
+  }
+
+  listWarehouses(project: string, options?: ListOptions, request?: KargoRequestOptions) {
+    return this.get<KargoList>(
+      `/v1beta1/projects/${enc(project)}/warehouses`,
+      options,
+      request,
+    );
+  }
+
+  getWarehouse(project: string, warehouse: string, request?: KargoRequestOptions) {
+    return this.get<KargoManifest>(
+      `/v1beta1/projects/${enc(project)}/warehouses/${enc(warehouse)}`,
+      {},
+      request,
+    );
+  }
+
+  listFreight(
+    project: string,
+    options?: FreightListOptions,
+    request?: KargoRequestOptions,
+  ) {
+    const { origins, ...rest } = options ?? {};
+    return this.get<KargoList>(
+      `/v1beta1/projects/${enc(project)}/freight`,
+      { ...rest, origins: origins?.join(',') },
+      request,
+    );
+  }
+
+  /** Freight by name or alias. */
+  getFreight(project: string, nameOrAlias: string, request?: KargoRequestOptions) {
+    return this.get<KargoManifest>(
+      `/v1beta1/projects/${enc(project)}/freight/${enc(nameOrAlias)}`,
+      {},
+      request,
+    );
+  }
+
+  listPromotions(
+    project: string,
+    options?: PromotionListOptions,
+    request?: KargoRequestOptions,
+  ) {
+    return this.get<KargoList>(
+      `/v1beta1/projects/${enc(project)}/promotions`,
+      options,
+      request,
+    );
+  }
+
+  getPromotion(project: string, promotion: string, request?: KargoRequestOptions) {
+    return this.get<KargoManifest>(
+      `/v1beta1/projects/${enc(project)}/promotions/${enc(promotion)}`,
+      {},
+      request,
+    );
+  }
+
+  listPromotionTasks(project: string, options?: ListOptions, request?: KargoRequestOptions) {
+    return this.get<KargoList>(
+      `/v1beta1/projects/${enc(project)}/promotion-tasks`,
+      options,
+      request,
+    );
+  }
+
+  listClusterPromotionTasks(options?: ListOptions, request?: KargoRequestOptions) {
+    return this.get<KargoList>('/v1beta1/cluster-promotion-tasks', options, request);
+  }
+
+  /** Everything an entity's Promotions tab shows, in one round trip. */
+  getEntityPipeline(
+    entity: { kind: string; namespace?: string; name: string },
+    request?: KargoRequestOptions,
+  ) {
+    const path = [
+      'entity',
+      entity.kind.toLocaleLowerCase('en-US'),
+      entity.namespace ?? 'default',
+      entity.name,
+      'pipeline',
+    ]
+      .map(enc)
+      .join('/');
+    return this.get<EntityPipelineResponse>(`/v1beta1/${path}`, {}, request);
+  }
+
+  /**
+   * Creates (`create`) or creates-or-updates (`upsert`) the manifests: a YAML
+   * or JSON text of one or more documents, or objects. All or nothing.
+   */
+  applyManifests(
+    manifests: string | object[],
+    options: { mode: 'create' | 'upsert' },
+    request?: KargoRequestOptions,
+  ) {
+    return this.send<ApplyResponse>(
+      options.mode === 'create' ? 'POST' : 'PUT',
+      '/v1beta1/resources',
+      manifests,
+      request,
+    );
+  }
+
+  deleteManifests(manifests: string | object[], request?: KargoRequestOptions) {
+    return this.send<ApplyResponse>('DELETE', '/v1beta1/resources', manifests, request);
+  }
+
+  private async get<T>(
+    path: string,
+    query: Record<string, string | number | undefined> | undefined,
+    request?: KargoRequestOptions,
+  ): Promise<T> {
+    const params = new URLSearchParams();
+    for (const [key, value] of Object.entries(query ?? {})) {
+      if (value !== undefined && value !== '') {
+        params.set(key, String(value));
+      }
+    }
+    const qs = params.toString();
+    return this.request<T>('GET', `${path}${qs ? `?${qs}` : ''}`, undefined, request);
+  }
+
+  private send<T>(
+    method: string,
+    path: string,
+    manifests: string | object[],
+    request?: KargoRequestOptions,
+  ): Promise<T> {
+    const isText = typeof manifests === 'string';
+    return this.request<T>(
+      method,
+      path,
+      {
+        body: isText ? manifests : JSON.stringify(manifests),
+        contentType: isText ? 'application/yaml' : 'application/json',
+      },
+      request,
+    );
+  }
+
+  private async request<T>(
+    method: string,
+    path: string,
+    body: { body: string; contentType: string } | undefined,
+    request?: KargoRequestOptions,
+  ): Promise<T> {
+    const baseUrl = await this.discoveryApi.getBaseUrl('kargo');
+    const headers: Record<string, string> = {};
+    if (request?.token) {
+      headers.Authorization = `Bearer ${request.token}`;
+    }
+    if (body) {
+      headers['Content-Type'] = body.contentType;
+    }
+    const response = await this.fetchApi.fetch(`${baseUrl}${path}`, {
+      method,
+      headers,
+      body: body?.body,
+    });
+    if (!response.ok) {
+      throw await ResponseError.fromResponse(response);
+    }
+    return (await response.json()) as T;
+  }
+}
+
+function enc(value: string): string {
+  return encodeURIComponent(value);
+}

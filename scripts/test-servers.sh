@@ -1,0 +1,69 @@
+#!/usr/bin/env bash
+# Installs (Debian packages) and starts the servers the test suite uses, on
+# loopback only, and writes their addresses to .test-servers.env, which
+# `npm test` reads:
+#   - PostgreSQL (store and router tests run on it as well as on SQLite)
+#   - the distribution registry `docker-registry` (+ skopeo to feed it)
+#   - Chromium (browser tests, driven by playwright-core)
+# Run as root (or with sudo). Safe to run again.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+ENV_FILE=.test-servers.env
+REGISTRY_PORT=${KARGO_TEST_REGISTRY_PORT:-5055}
+STATE_DIR=${KARGO_TEST_STATE_DIR:-/tmp/kargo-test-servers}
+SUDO=""
+[ "$(id -u)" -eq 0 ] || SUDO="sudo"
+
+need_install=()
+command -v pg_ctlcluster >/dev/null || need_install+=(postgresql)
+command -v docker-registry >/dev/null || need_install+=(docker-registry)
+command -v skopeo >/dev/null || need_install+=(skopeo)
+command -v chromium >/dev/null || need_install+=(chromium)
+if [ ${#need_install[@]} -gt 0 ]; then
+  echo "test-servers: installing ${need_install[*]}"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${need_install[@]}" >/dev/null
+fi
+
+# PostgreSQL: the newest installed cluster, password auth on 127.0.0.1.
+PG_MAJOR=$(ls /etc/postgresql | sort -n | tail -n 1)
+$SUDO pg_ctlcluster "$PG_MAJOR" main start 2>/dev/null || true
+for _ in $(seq 1 30); do
+  pg_isready -q -h 127.0.0.1 -p 5432 && break
+  sleep 0.5
+done
+pg_isready -h 127.0.0.1 -p 5432
+$SUDO su postgres -c "psql -q -c \"ALTER USER postgres PASSWORD 'postgres'\""
+
+# The distribution registry on loopback, filesystem storage in a temp dir.
+mkdir -p "$STATE_DIR/registry"
+if ! curl -fsS "http://127.0.0.1:$REGISTRY_PORT/v2/" >/dev/null 2>&1; then
+  cat >"$STATE_DIR/registry.yml" <<YAML
+version: 0.1
+log:
+  level: warn
+storage:
+  filesystem:
+    rootdirectory: $STATE_DIR/registry
+  delete:
+    enabled: true
+http:
+  addr: 127.0.0.1:$REGISTRY_PORT
+YAML
+  nohup docker-registry serve "$STATE_DIR/registry.yml" >"$STATE_DIR/registry.log" 2>&1 &
+  for _ in $(seq 1 50); do
+    curl -fsS "http://127.0.0.1:$REGISTRY_PORT/v2/" >/dev/null 2>&1 && break
+    sleep 0.1
+  done
+  curl -fsS "http://127.0.0.1:$REGISTRY_PORT/v2/" >/dev/null
+fi
+
+cat >"$ENV_FILE" <<ENV
+# Written by scripts/test-servers.sh; read by npm test.
+BACKSTAGE_TEST_DATABASE_POSTGRES${PG_MAJOR}_CONNECTION_STRING=postgresql://postgres:postgres@127.0.0.1:5432
+KARGO_TEST_REGISTRY=127.0.0.1:$REGISTRY_PORT
+KARGO_TEST_CHROMIUM=$(command -v chromium)
+ENV
+echo "test-servers: PostgreSQL $PG_MAJOR on 127.0.0.1:5432, registry on 127.0.0.1:$REGISTRY_PORT, chromium at $(command -v chromium)"
+echo "test-servers: wrote $ENV_FILE"
