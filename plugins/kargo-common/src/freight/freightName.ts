@@ -112,9 +112,7 @@ function withSubscription(base: string, subscriptionName?: string): string {
 export function commitCanonicalString(commit: GitCommit): string {
   const repo = normalizeGitURL(commit.repoURL ?? '');
   const id = commit.id ?? '';
-  const base = commit.tag
-    ? `${repo}:${commit.tag}:${id}`
-    : `${repo}:${id}`;
+  const base = commit.tag ? `${repo}:${commit.tag}:${id}` : `${repo}:${id}`;
   return withSubscription(base, commit.subscriptionName);
 }
 
@@ -124,7 +122,9 @@ export function commitCanonicalString(commit: GitCommit): string {
  * normalised), then ":<subscription name>" when one is set.
  */
 export function imageCanonicalString(image: Image): string {
-  const base = `${image.repoURL ?? ''}:${image.tag ?? ''}@${image.digest ?? ''}`;
+  const base = `${image.repoURL ?? ''}:${image.tag ?? ''}@${
+    image.digest ?? ''
+  }`;
   return withSubscription(base, image.subscriptionName);
 }
 

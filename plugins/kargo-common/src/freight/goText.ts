@@ -55,8 +55,7 @@ export function goToLower(value: string): string {
   return out;
 }
 
-/** Go's unicode.IsPrint: letters, marks, numbers, punctuation, symbols and the ASCII space. */
-const GO_PRINTABLE = /[\p{L}\p{M}\p{N}\p{P}\p{S} ]/u;
+/** Anything Go's unicode.IsPrint rejects (it accepts L, M, N, P, S and the ASCII space). */
 const NOT_GO_PRINTABLE = /[^\p{L}\p{M}\p{N}\p{P}\p{S} ]/gu;
 /** Go's unicode.IsSpace (White_Space property), anchored at either end. */
 const LEADING_SPACE = /^\p{White_Space}+/u;
@@ -65,11 +64,6 @@ const TRAILING_SPACE = /\p{White_Space}+$/u;
 /** Go's strings.TrimSpace. */
 export function goTrimSpace(value: string): string {
   return value.replace(LEADING_SPACE, '').replace(TRAILING_SPACE, '');
-}
-
-/** Whether a single code point is printable in Go's unicode.IsPrint sense. */
-export function isGoPrintable(codePoint: string): boolean {
-  return GO_PRINTABLE.test(codePoint);
 }
 
 /** Removes every code point that Go's unicode.IsPrint rejects. */

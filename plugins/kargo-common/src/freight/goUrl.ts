@@ -72,7 +72,10 @@ function shouldEscape(c: number, mode: Mode): boolean {
     return false;
   }
   const ch = String.fromCharCode(c);
-  if ((mode === 'host' || mode === 'zone') && `!$&'()*+,;=:[]<>"`.includes(ch)) {
+  if (
+    (mode === 'host' || mode === 'zone') &&
+    `!$&'()*+,;=:[]<>"`.includes(ch)
+  ) {
     return false;
   }
   if ('-_.~'.includes(ch)) {
@@ -135,7 +138,11 @@ function unescape(s: string, mode: Mode): string | null {
       hasPlus = mode === 'queryComponent';
       i++;
     } else {
-      if ((mode === 'host' || mode === 'zone') && c < 0x80 && shouldEscape(c, mode)) {
+      if (
+        (mode === 'host' || mode === 'zone') &&
+        c < 0x80 &&
+        shouldEscape(c, mode)
+      ) {
         return null;
       }
       i++;
@@ -604,7 +611,17 @@ export function goURLString(url: GoURL): string {
         }
       }
     }
-    const path = escapedPath(url);
+    let path = escapedPath(url);
+    if (
+      url.omitHost &&
+      url.host === '' &&
+      url.user === null &&
+      path.startsWith('//')
+    ) {
+      // Go escapes the first '/' so the path can't be re-read as an authority.
+      out += '%2F';
+      path = path.slice(1);
+    }
     if (path !== '' && path[0] !== '/' && url.host !== '') {
       out += '/';
     }

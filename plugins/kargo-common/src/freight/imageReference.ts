@@ -125,7 +125,9 @@ function newDigest(name: string): Repository | null {
  * to the registry and repository (RepositoryStr) of the result; null where it
  * returns an error.
  */
-export function parseImageRepository(reference: string): ParsedImageRepository | null {
+export function parseImageRepository(
+  reference: string,
+): ParsedImageRepository | null {
   const repo = newTag(reference) ?? newDigest(reference);
   if (repo === null) {
     return null;

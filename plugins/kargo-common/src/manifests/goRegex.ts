@@ -128,7 +128,8 @@ export function checkGoRegex(pattern: string): string | undefined {
     new RegExp(t.source, t.flags);
     return undefined;
   } catch (e) {
-    const msg = e instanceof Error ? e.message : String(e);
+    // (Not `instanceof Error`: errors may come from another realm.)
+    const msg = String((e as { message?: unknown })?.message ?? e);
     // Drop V8's "Invalid regular expression: /.../: " prefix.
     return msg.replace(/^Invalid regular expression: \/.*\/[a-z]*: /s, '');
   }

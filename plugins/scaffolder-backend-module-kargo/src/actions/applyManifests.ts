@@ -41,8 +41,8 @@ export function createApplyManifestsAction(options: {
             .string()
             .optional()
             .describe('Workspace path of a YAML or JSON file of manifests'),
-        manifests: z
-          => z
+        manifests: z =>
+          z
             .string()
             .optional()
             .describe('Manifests as YAML or JSON text (instead of path)'),

@@ -1,0 +1,13 @@
+export * from './kinds';
+export * from './schemas';
+export { validateManifest } from './validateManifest';
+export type { ValidateManifestResult } from './validateManifest';
+export { formatIssues, formatPath, manifestErrorMap, ROOT_PATH } from './issues';
+export type { ManifestIssue } from './issues';
+export { parseManifests, ManifestParseError } from './parseManifests';
+export { checkGoRegex } from './goRegex';
+export {
+  parseSemverConstraint,
+  satisfiesSemverConstraint,
+} from '../semver/semverConstraint';
+export type { SemverConstraintResult } from '../semver/semverConstraint';

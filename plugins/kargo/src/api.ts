@@ -1,0 +1,22 @@
+import { createApiRef } from '@backstage/frontend-plugin-api';
+import type { KargoClient } from '@kargo-backstage/plugin-kargo-common';
+
+/** The Kargo backend's API as the frontend uses it. */
+export type KargoApi = Pick<
+  KargoClient,
+  | 'getEntityPipeline'
+  | 'listProjects'
+  | 'getProject'
+  | 'listStages'
+  | 'getStage'
+  | 'listWarehouses'
+  | 'listFreight'
+  | 'getFreight'
+  | 'listPromotions'
+  | 'getPromotion'
+>;
+
+export const kargoApiRef = createApiRef<KargoApi>().with({
+  id: 'plugin.kargo.api',
+  pluginId: 'kargo',
+});

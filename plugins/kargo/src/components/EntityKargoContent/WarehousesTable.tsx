@@ -1,0 +1,61 @@
+import type { KargoManifest } from '@kargo-backstage/plugin-kargo-common';
+import Table from '@material-ui/core/Table';
+import TableBody from '@material-ui/core/TableBody';
+import TableCell from '@material-ui/core/TableCell';
+import TableHead from '@material-ui/core/TableHead';
+import TableRow from '@material-ui/core/TableRow';
+
+type Subscription = {
+  image?: { repoURL: string; imageSelectionStrategy?: string; constraint?: string };
+  git?: { repoURL: string; branch?: string; commitSelectionStrategy?: string };
+  chart?: { repoURL: string; name?: string; semverConstraint?: string };
+};
+
+function describeSubscription(s: Subscription): string {
+  if (s.image) {
+    return `image ${s.image.repoURL} (${s.image.imageSelectionStrategy ?? 'SemVer'}${
+      s.image.constraint ? ` ${s.image.constraint}` : ''
+    })`;
+  }
+  if (s.git) {
+    return `git ${s.git.repoURL}${s.git.branch ? ` @ ${s.git.branch}` : ''}`;
+  }
+  if (s.chart) {
+    return `chart ${s.chart.repoURL}${s.chart.name ? ` ${s.chart.name}` : ''}`;
+  }
+  return Object.keys(s).join(', ');
+}
+
+export function WarehousesTable(props: { warehouses: KargoManifest[] }) {
+  return (
+    <Table size="small" aria-label="Warehouses">
+      <TableHead>
+        <TableRow>
+          <TableCell>Warehouse</TableCell>
+          <TableCell>Subscriptions</TableCell>
+          <TableCell>Interval</TableCell>
+          <TableCell>Freight creation</TableCell>
+        </TableRow>
+      </TableHead>
+      <TableBody>
+        {props.warehouses.map(warehouse => {
+          const spec = (warehouse.spec ?? {}) as {
+            subscriptions?: Subscription[];
+            interval?: string;
+            freightCreationPolicy?: string;
+          };
+          return (
+            <TableRow key={warehouse.metadata.name}>
+              <TableCell>{warehouse.metadata.name}</TableCell>
+              <TableCell>
+                {(spec.subscriptions ?? []).map(describeSubscription).join('; ')}
+              </TableCell>
+              <TableCell>{spec.interval}</TableCell>
+              <TableCell>{spec.freightCreationPolicy}</TableCell>
+            </TableRow>
+          );
+        })}
+      </TableBody>
+    </Table>
+  );
+}

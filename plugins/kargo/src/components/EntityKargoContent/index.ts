@@ -1,0 +1,1 @@
+export { EntityKargoContent } from './EntityKargoContent';
