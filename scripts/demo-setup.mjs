@@ -79,7 +79,9 @@ const gitopsCreated = createRepo('guestbook-gitops', work => {
 });
 
 const template = readFileSync(join(root, 'examples', 'kargo', 'demo-pipeline.yaml'), 'utf8');
-writeFileSync(join(demoDir, 'pipeline.yaml'), template.replaceAll('__DEMO_GIT__', demoDir));
+// The portal's backend serves data/demo over HTTP (demo.git.root).
+const gitBaseUrl = process.env.KARGO_DEMO_GIT_URL ?? 'http://localhost:7007/api/demo-git';
+writeFileSync(join(demoDir, 'pipeline.yaml'), template.replaceAll('__DEMO_GIT__', gitBaseUrl));
 
 console.log(
   `Demo ready in ${demoDir}: guestbook-src.git (${srcCreated ? 'created' : 'kept'}), ` +

@@ -3,6 +3,7 @@
  * plugins, with the Kargo plugin suite.
  */
 import { createBackend } from '@backstage/backend-defaults';
+import { demoGitPlugin } from './demo/demoGitPlugin';
 import { permissionModuleKargoPortalPolicy } from './permissions/module';
 
 const backend = createBackend();
@@ -24,5 +25,8 @@ backend.add(import('@backstage/plugin-scaffolder-backend'));
 backend.add(import('@kargo-backstage/plugin-scaffolder-backend-module-kargo'));
 
 backend.add(import('@kargo-backstage/plugin-kargo-backend'));
+
+// Local demo only: serves data/demo's Git repositories (demo.git.root).
+backend.add(demoGitPlugin);
 
 backend.start();

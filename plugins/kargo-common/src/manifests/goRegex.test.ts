@@ -22,13 +22,34 @@ describe('checkGoRegex', () => {
   it.each([
     ['foo(?=bar)', "lookahead is not supported by Kargo's Go RE2 regex engine"],
     ['foo(?!bar)', "lookahead is not supported by Kargo's Go RE2 regex engine"],
-    ['(?<=v)\\d+', "lookbehind is not supported by Kargo's Go RE2 regex engine"],
-    ['(?<!v)\\d+', "lookbehind is not supported by Kargo's Go RE2 regex engine"],
-    ['(a)\\1', "backreferences are not supported by Kargo's Go RE2 regex engine"],
-    ['(?<x>a)\\k<x>', "backreferences are not supported by Kargo's Go RE2 regex engine"],
-    ['(?P<x>a)(?P=x)', "backreferences are not supported by Kargo's Go RE2 regex engine"],
-    ['(?>a+)', "atomic groups are not supported by Kargo's Go RE2 regex engine"],
-    ['a{1001}', "repeat counts above 1000 are not supported by Kargo's Go RE2 regex engine"],
+    [
+      '(?<=v)\\d+',
+      "lookbehind is not supported by Kargo's Go RE2 regex engine",
+    ],
+    [
+      '(?<!v)\\d+',
+      "lookbehind is not supported by Kargo's Go RE2 regex engine",
+    ],
+    [
+      '(a)\\1',
+      "backreferences are not supported by Kargo's Go RE2 regex engine",
+    ],
+    [
+      '(?<x>a)\\k<x>',
+      "backreferences are not supported by Kargo's Go RE2 regex engine",
+    ],
+    [
+      '(?P<x>a)(?P=x)',
+      "backreferences are not supported by Kargo's Go RE2 regex engine",
+    ],
+    [
+      '(?>a+)',
+      "atomic groups are not supported by Kargo's Go RE2 regex engine",
+    ],
+    [
+      'a{1001}',
+      "repeat counts above 1000 are not supported by Kargo's Go RE2 regex engine",
+    ],
     ['(abc', 'Unterminated group'],
     ['[a', 'Unterminated character class'],
     ['*a', 'Nothing to repeat'],

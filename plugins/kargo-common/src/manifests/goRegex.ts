@@ -65,7 +65,7 @@ function translate(pattern: string): Translation | string {
       // `]` right after `[` or `[^` is a literal in RE2.
       const lead = /^\[\^?\]/.exec(rest);
       if (lead) {
-        out += lead[0].slice(1, -1) + '\\]';
+        out += `${lead[0].slice(1, -1)}\\]`;
         i += lead[0].length - 1;
       }
       continue;

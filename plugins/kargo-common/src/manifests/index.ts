@@ -2,7 +2,12 @@ export * from './kinds';
 export * from './schemas';
 export { validateManifest } from './validateManifest';
 export type { ValidateManifestResult } from './validateManifest';
-export { formatIssues, formatPath, manifestErrorMap, ROOT_PATH } from './issues';
+export {
+  formatIssues,
+  formatPath,
+  manifestErrorMap,
+  ROOT_PATH,
+} from './issues';
 export type { ManifestIssue } from './issues';
 export { parseManifests, ManifestParseError } from './parseManifests';
 export { checkGoRegex } from './goRegex';

@@ -37,7 +37,8 @@ const TYPE_NAMES: Record<string, string> = {
 };
 
 function describe(value: unknown): string {
-  return typeof value === 'string' ? value : JSON.stringify(value);
+  if (typeof value === 'string' && value !== '') return value;
+  return JSON.stringify(value);
 }
 
 function sizeMessage(

@@ -7,7 +7,10 @@ export class ManifestParseError extends Error {
   /** 1-based line of the error in the body, if known. */
   readonly line?: number;
 
-  constructor(message: string, options: { document?: number; line?: number } = {}) {
+  constructor(
+    message: string,
+    options: { document?: number; line?: number } = {},
+  ) {
     super(message);
     this.name = 'ManifestParseError';
     this.document = options.document;
@@ -64,9 +67,13 @@ function parseYaml(body: string): unknown[] {
       const error = doc.errors[0];
       const line = error.linePos?.[0]?.line;
       // The library's message repeats the position and quotes the source.
-      const reason = error.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '');
+      const reason = error.message
+        .split('\n')[0]
+        .replace(/ at line \d+, column \d+:?$/, '');
       throw new ManifestParseError(
-        `Invalid YAML in document ${number}${line ? ` at line ${line}` : ''}: ${reason}`,
+        `Invalid YAML in document ${number}${
+          line ? ` at line ${line}` : ''
+        }: ${reason}`,
         { document: number, line },
       );
     }

@@ -20,9 +20,9 @@ export function normalizeGitUrl(repoURL: string): string {
       const isHttp = parsed.protocol !== 'ssh:';
       const user = !isHttp && parsed.username ? `${parsed.username}@` : '';
       const port = parsed.port ? `:${parsed.port}` : '';
-      return `${parsed.protocol}//${user}${parsed.hostname}${port}${trimRepoPath(
-        parsed.pathname,
-      )}`;
+      return `${parsed.protocol}//${user}${
+        parsed.hostname
+      }${port}${trimRepoPath(parsed.pathname)}`;
     } catch {
       return repoURL;
     }
@@ -34,7 +34,11 @@ export function normalizeGitUrl(repoURL: string): string {
   return path ? `ssh://${scp[1]}/${path}` : `ssh://${scp[1]}`;
 }
 
-const DOCKER_HUB_HOSTS = ['docker.io', 'index.docker.io', 'registry-1.docker.io'];
+const DOCKER_HUB_HOSTS = [
+  'docker.io',
+  'index.docker.io',
+  'registry-1.docker.io',
+];
 
 export function normalizeImageRepo(repoURL: string): string {
   const url = sanitize(repoURL.toLowerCase());

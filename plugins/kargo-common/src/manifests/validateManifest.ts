@@ -36,7 +36,9 @@ export function validateManifest(doc: unknown): ValidateManifestResult {
   if (!isKargoKind(kind)) {
     return fail(
       'kind',
-      `unknown kind ${JSON.stringify(kind)}; expected one of ${KARGO_KINDS.join(', ')}`,
+      `unknown kind ${JSON.stringify(kind)}; expected one of ${KARGO_KINDS.join(
+        ', ',
+      )}`,
     );
   }
   const schema: z.ZodType = (manifestSchemas as Record<KargoKind, z.ZodType>)[

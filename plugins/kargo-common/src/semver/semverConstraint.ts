@@ -159,7 +159,10 @@ function toNode(c: Comparator, bound: (v: string) => string): string[][] {
         return [[`<${bound(`${M}.0.0`)}`], [`>=${bound(`${M + 1}.0.0`)}`]];
       }
       if (c.patchDirty) {
-        return [[`<${bound(`${M}.${m}.0`)}`], [`>=${bound(`${M}.${m + 1}.0`)}`]];
+        return [
+          [`<${bound(`${M}.${m}.0`)}`],
+          [`>=${bound(`${M}.${m + 1}.0`)}`],
+        ];
       }
       return [[`<${fmt(con)}`], [`>${fmt(con)}`]];
     default:
@@ -219,9 +222,7 @@ export function parseSemverConstraint(text: string): SemverConstraintResult {
     return { ok: false, reason: 'constraint is too long' };
   }
   try {
-    const groups = rewriteHyphenRanges(text)
-      .split('||')
-      .flatMap(convertGroup);
+    const groups = rewriteHyphenRanges(text).split('||').flatMap(convertGroup);
     if (groups.length > MAX_GROUPS) {
       throw new ConstraintError('too many "!=" comparators');
     }

@@ -24,7 +24,10 @@ export const clusterConfigSpec = strictObject({
   freightLinks: z.array(deepLink).optional(),
   stageLinks: z.array(deepLink).optional(),
   /** Kargo Enterprise only. */
-  promotionWindows: promotionWindows('spec.promotionWindows', 'cluster').optional(),
+  promotionWindows: promotionWindows(
+    'spec.promotionWindows',
+    'cluster',
+  ).optional(),
 });
 
 export const clusterConfigSchema = resourceSchema(

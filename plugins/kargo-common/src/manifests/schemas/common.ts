@@ -208,7 +208,11 @@ export function reportDuplicates<T>(
   ctx: z.core.$RefinementCtx,
   items: readonly T[],
   keyOf: (item: T) => string | undefined,
-  report: (index: number, firstIndex: number, key: string) => {
+  report: (
+    index: number,
+    firstIndex: number,
+    key: string,
+  ) => {
     path: PropertyKey[];
     message: string;
   },

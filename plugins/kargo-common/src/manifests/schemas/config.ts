@@ -45,7 +45,8 @@ const genericTarget = strictObject({
   if (!target.name && !hasLabels && !hasIndices) {
     ctx.addIssue({
       code: 'custom',
-      message: 'at least one of name, labelSelector or indexSelector is required',
+      message:
+        'at least one of name, labelSelector or indexSelector is required',
     });
   }
 });
@@ -101,7 +102,9 @@ export const webhookReceiver = strictObject({
       message:
         providers.length === 0
           ? `exactly one of ${WEBHOOK_PROVIDERS.join(', ')} is required`
-          : `must configure exactly one provider, found ${providers.join(', ')}`,
+          : `must configure exactly one provider, found ${providers.join(
+              ', ',
+            )}`,
     });
   }
 });

@@ -1,5 +1,11 @@
 import { z } from 'zod';
-import { freightOrigin, jsonObject, rfc3339, strictObject, stringMap } from './common';
+import {
+  freightOrigin,
+  jsonObject,
+  rfc3339,
+  strictObject,
+  stringMap,
+} from './common';
 import { resourceSchema } from './resource';
 
 /*

@@ -21,11 +21,19 @@ const labels = z.record(z.string(), z.string()).superRefine((map, ctx) => {
   for (const [key, value] of Object.entries(map)) {
     const keyProblem = checkQualifiedName(key);
     if (keyProblem) {
-      ctx.addIssue({ code: 'custom', path: [key], message: `invalid key: ${keyProblem}` });
+      ctx.addIssue({
+        code: 'custom',
+        path: [key],
+        message: `invalid key: ${keyProblem}`,
+      });
     }
     const valueProblem = checkLabelValue(value);
     if (valueProblem) {
-      ctx.addIssue({ code: 'custom', path: [key], message: `invalid value: ${valueProblem}` });
+      ctx.addIssue({
+        code: 'custom',
+        path: [key],
+        message: `invalid value: ${valueProblem}`,
+      });
     }
   }
 });
@@ -38,7 +46,11 @@ const annotations = z.record(z.string(), z.string()).superRefine((map, ctx) => {
     size += utf8.encode(key).length + utf8.encode(value).length;
     const keyProblem = checkQualifiedName(key);
     if (keyProblem) {
-      ctx.addIssue({ code: 'custom', path: [key], message: `invalid key: ${keyProblem}` });
+      ctx.addIssue({
+        code: 'custom',
+        path: [key],
+        message: `invalid key: ${keyProblem}`,
+      });
     }
   }
   if (size > MAX_ANNOTATIONS_BYTES) {

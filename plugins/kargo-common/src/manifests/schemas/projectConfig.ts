@@ -24,7 +24,11 @@ function phaseSet(allowed: readonly [string, ...string[]]) {
     .superRefine((items, ctx) => {
       items.forEach((item, i) => {
         if (items.indexOf(item) !== i) {
-          ctx.addIssue({ code: 'custom', path: [i], message: `duplicate value "${item}"` });
+          ctx.addIssue({
+            code: 'custom',
+            path: [i],
+            message: `duplicate value "${item}"`,
+          });
         }
       });
     });
@@ -56,7 +60,10 @@ type PromotionPolicy = z.output<typeof promotionPolicy>;
 
 /** Checks a `glob:`/`regex:`/`regexp:` stage name pattern (webhook rule). */
 function checkStagePattern(name: string): string | undefined {
-  const [prefix, body] = [name.slice(0, name.indexOf(':')), name.slice(name.indexOf(':') + 1)];
+  const [prefix, body] = [
+    name.slice(0, name.indexOf(':')),
+    name.slice(name.indexOf(':') + 1),
+  ];
   if (prefix === 'glob') {
     const problem = checkGlob(body);
     return problem && `invalid glob pattern: glob ${problem}`;
@@ -68,30 +75,32 @@ function checkStagePattern(name: string): string | undefined {
   return `invalid pattern identifier "${prefix}": must be "regex", "regexp" or "glob"`;
 }
 
-const promotionPolicies = z.array(promotionPolicy).superRefine((policies, ctx) => {
-  const exact = new Map<string, number>();
-  policies.forEach((policy: PromotionPolicy, i) => {
-    const [name, path] = policy.stageSelector
-      ? [policy.stageSelector.name, [i, 'stageSelector', 'name']]
-      : [policy.stage, [i, 'stage']];
-    if (!name) return;
-    if (name.includes(':')) {
-      const problem = checkStagePattern(name);
-      if (problem) ctx.addIssue({ code: 'custom', path, message: problem });
-      return;
-    }
-    // Webhook: an exact stage name may have only one policy.
-    const first = exact.get(name);
-    if (first === undefined) exact.set(name, i);
-    else {
-      ctx.addIssue({
-        code: 'custom',
-        path,
-        message: `stage "${name}" already has a policy at spec.promotionPolicies[${first}]`,
-      });
-    }
+const promotionPolicies = z
+  .array(promotionPolicy)
+  .superRefine((policies, ctx) => {
+    const exact = new Map<string, number>();
+    policies.forEach((policy: PromotionPolicy, i) => {
+      const [name, path] = policy.stageSelector
+        ? [policy.stageSelector.name, [i, 'stageSelector', 'name']]
+        : [policy.stage, [i, 'stage']];
+      if (!name) return;
+      if (name.includes(':')) {
+        const problem = checkStagePattern(name);
+        if (problem) ctx.addIssue({ code: 'custom', path, message: problem });
+        return;
+      }
+      // Webhook: an exact stage name may have only one policy.
+      const first = exact.get(name);
+      if (first === undefined) exact.set(name, i);
+      else {
+        ctx.addIssue({
+          code: 'custom',
+          path,
+          message: `stage "${name}" already has a policy at spec.promotionPolicies[${first}]`,
+        });
+      }
+    });
   });
-});
 
 export const projectConfigSpec = strictObject({
   promotionPolicies: promotionPolicies.optional(),
@@ -99,7 +108,10 @@ export const projectConfigSpec = strictObject({
   freightLinks: z.array(deepLink).optional(),
   stageLinks: z.array(deepLink).optional(),
   /** Kargo Enterprise only. */
-  promotionWindows: promotionWindows('spec.promotionWindows', 'project').optional(),
+  promotionWindows: promotionWindows(
+    'spec.promotionWindows',
+    'project',
+  ).optional(),
 });
 
 export const projectConfigSchema = resourceSchema(

@@ -1,6 +1,11 @@
 import { z } from 'zod';
 import { KARGO_API_VERSION } from '../../constants';
-import { expressionVariables, freightOrigin, k8sName, strictObject } from './common';
+import {
+  expressionVariables,
+  freightOrigin,
+  k8sName,
+  strictObject,
+} from './common';
 import { resourceSchema } from './resource';
 import { promotionSteps } from './steps';
 

@@ -81,7 +81,10 @@ const requestedFreight = z
 const promotionTemplate = strictObject({
   spec: strictObject({
     vars: expressionVariables.optional(),
-    steps: promotionSteps('template', 'spec.promotionTemplate.spec.steps').optional(),
+    steps: promotionSteps(
+      'template',
+      'spec.promotionTemplate.spec.steps',
+    ).optional(),
   }),
 });
 
@@ -90,7 +93,9 @@ const verification = strictObject({
     .array(
       strictObject({
         name: z.string(),
-        kind: z.enum(['AnalysisTemplate', 'ClusterAnalysisTemplate']).optional(),
+        kind: z
+          .enum(['AnalysisTemplate', 'ClusterAnalysisTemplate'])
+          .optional(),
       }),
     )
     .optional(),

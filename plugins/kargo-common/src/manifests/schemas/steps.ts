@@ -68,7 +68,11 @@ function checkTemplateStep(ctx: Ctx, step: PromotionStep, i: number) {
   // (presence counts, even `false`).
   for (const field of ['continueOnError', 'retry'] as const) {
     if (has(step[field])) {
-      issue(ctx, [i, field], 'must not be set on a step that references a task');
+      issue(
+        ctx,
+        [i, field],
+        'must not be set on a step that references a task',
+      );
     }
   }
   // Stage webhook: task references cannot carry a condition or config.
@@ -76,7 +80,11 @@ function checkTemplateStep(ctx: Ctx, step: PromotionStep, i: number) {
     issue(ctx, [i, 'if'], 'must not be set on a step that references a task');
   }
   if (has(step.config)) {
-    issue(ctx, [i, 'config'], 'must not be set on a step that references a task');
+    issue(
+      ctx,
+      [i, 'config'],
+      'must not be set on a step that references a task',
+    );
   }
 }
 

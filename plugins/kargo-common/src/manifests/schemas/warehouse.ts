@@ -64,9 +64,12 @@ export const imageSubscription = strictObject({
   /** Deprecated (discovery fails when set since Kargo v1.11). */
   ignoreTags: z.array(z.string()).optional(),
   ignoreTagsRegexes: goRegexList.optional(),
-  platform: z.string().regex(/^[^/]+\/[^/]+(\/.+)?$/, {
-    error: 'must be <os>/<arch> or <os>/<arch>/<variant>',
-  }).optional(),
+  platform: z
+    .string()
+    .regex(/^[^/]+\/[^/]+(\/.+)?$/, {
+      error: 'must be <os>/<arch> or <os>/<arch>/<variant>',
+    })
+    .optional(),
   insecureSkipTLSVerify: z.boolean().optional(),
   discoveryLimit,
   cacheByTag: z.boolean().optional(),
@@ -94,15 +97,20 @@ export const imageSubscription = strictObject({
 
 export const gitSubscription = strictObject({
   repoURL: z.string().regex(GIT_URL_RE, {
-    error: 'must be a Git repository URL such as https://github.com/example/repo.git',
+    error:
+      'must be a Git repository URL such as https://github.com/example/repo.git',
   }),
   commitSelectionStrategy: goZeroAsUnset(
     z.enum(commitStrategies).default('NewestFromBranch'),
     '',
   ),
-  branch: z.string().max(255).regex(BRANCH_RE, {
-    error: 'must be a valid branch name',
-  }).optional(),
+  branch: z
+    .string()
+    .max(255)
+    .regex(BRANCH_RE, {
+      error: 'must be a valid branch name',
+    })
+    .optional(),
   strictSemvers: z.boolean().default(true),
   semverConstraint: semverConstraint.optional(),
   /** Deprecated in favour of allowTagsRegexes. */
@@ -122,7 +130,8 @@ export const gitSubscription = strictObject({
 
 export const chartSubscription = strictObject({
   repoURL: z.string().regex(HELM_REPO_RE, {
-    error: 'must be a Helm repository URL starting with https://, http:// or oci://',
+    error:
+      'must be a Helm repository URL starting with https://, http:// or oci://',
   }),
   name: z.string().optional(),
   semverConstraint: semverConstraint.optional(),
@@ -178,10 +187,14 @@ export const subscription = z
         message:
           types.length === 0
             ? 'must have exactly one of image, git, chart (or a generic subscription type)'
-            : `must have exactly one of image, git, chart (or a generic subscription type), found ${types.join(', ')}`,
+            : `must have exactly one of image, git, chart (or a generic subscription type), found ${types.join(
+                ', ',
+              )}`,
       });
     }
-    const isGeneric = types.some(t => !(LEGACY_TYPES as readonly string[]).includes(t));
+    const isGeneric = types.some(
+      t => !(LEGACY_TYPES as readonly string[]).includes(t),
+    );
     if (!sub.name) {
       // Generic subscriptions have no repository URL to identify them.
       if (isGeneric) {
@@ -194,14 +207,16 @@ export const subscription = z
       return;
     }
     const problem = checkDnsLabel(sub.name);
-    if (problem) ctx.addIssue({ code: 'custom', path: ['name'], message: problem });
+    if (problem)
+      ctx.addIssue({ code: 'custom', path: ['name'], message: problem });
   });
 
 export type WarehouseSubscription = z.output<typeof subscription>;
 
 /** Identity used by Kargo to refuse two subscriptions to the same repository. */
 function repoKey(sub: WarehouseSubscription): [string, string] | undefined {
-  if (sub.image) return ['image', `image:${normalizeImageRepo(sub.image.repoURL)}`];
+  if (sub.image)
+    return ['image', `image:${normalizeImageRepo(sub.image.repoURL)}`];
   if (sub.git) return ['git', `git:${normalizeGitUrl(sub.git.repoURL)}`];
   if (sub.chart) {
     const base = `chart:${normalizeChartRepo(sub.chart.repoURL)}`;

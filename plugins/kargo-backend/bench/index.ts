@@ -1,0 +1,166 @@
+/* eslint-disable no-console */
+/**
+ * `npm run bench`: the Kargo backend benchmark.
+ *
+ *   npm run bench [-- --no-write] [-- --only sqlite|postgres]
+ *
+ * Runs each database in a child process of its own (fresh RSS, nothing shared),
+ * prints a table of every figure next to its baseline, and writes the same to
+ * docs/benchmarks.md unless --no-write is given. PostgreSQL is skipped loudly
+ * when no server answers, and that fails the run when CI=true.
+ */
+import { fork } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { BACKEND_DESCRIPTION } from './backend';
+import {
+  DatabaseKind,
+  DatabaseProvider,
+  postgresProvider,
+  postgresUrl,
+  sqliteProvider,
+} from './databases';
+import { HEADER, machine, markdown, rows, textTable, titles } from './report';
+import { DatabaseResult, RunOptions, runDatabase } from './run';
+
+const OPTIONS: RunOptions = {
+  applyCount: 1000,
+  applyReps: 5,
+  stages: 600,
+  freight: 10_000,
+  requests: 200,
+  pageSize: 100,
+};
+/** A child still running after this long is killed and the run fails. */
+const CHILD_TIMEOUT_MS = 200_000;
+const DOC = resolve(__dirname, '../../../docs/benchmarks.md');
+
+type ChildMessage =
+  | { type: 'log'; line: string }
+  | { type: 'result'; result: DatabaseResult }
+  | { type: 'unavailable'; reason: string };
+
+const redact = (url: string) => url.replace(/\/\/([^:/@]+):[^@]*@/, '//$1:***@');
+
+/** In the child: run one database and report to the parent over IPC. */
+async function child(kind: DatabaseKind) {
+  const send = (m: ChildMessage) =>
+    new Promise<void>(done => process.send!(m, () => done()));
+  let provider: DatabaseProvider;
+  if (kind === 'postgres') {
+    const url = postgresUrl();
+    const pg = await postgresProvider(url);
+    if ('unavailable' in pg) {
+      await send({ type: 'unavailable', reason: `${redact(url)}: ${pg.unavailable}` });
+      return;
+    }
+    provider = pg;
+  } else {
+    provider = sqliteProvider();
+  }
+  try {
+    const result = await runDatabase(provider, OPTIONS, line => {
+      send({ type: 'log', line });
+    });
+    await send({ type: 'result', result });
+  } finally {
+    await provider.close();
+  }
+}
+
+function runChild(kind: DatabaseKind): Promise<ChildMessage> {
+  return new Promise((resolvePromise, reject) => {
+    const proc = fork(__filename, ['--child', kind], {
+      execArgv: process.execArgv, // the TypeScript transform and --expose-gc
+      stdio: 'inherit',
+    });
+    let answer: ChildMessage | undefined;
+    const timer = setTimeout(() => {
+      console.error(`!!! ${kind}: no result after ${CHILD_TIMEOUT_MS / 1000} s, killing pid ${proc.pid}`);
+      proc.kill('SIGKILL');
+    }, CHILD_TIMEOUT_MS);
+    proc.on('message', (m: ChildMessage) => {
+      if (m.type === 'log') console.log(`  [${kind}] ${m.line}`);
+      else answer = m;
+    });
+    proc.on('exit', code => {
+      clearTimeout(timer);
+      if (answer && code === 0) resolvePromise(answer);
+      else reject(new Error(`the ${kind} benchmark process exited with ${code}`));
+    });
+  });
+}
+
+function loud(lines: string[]) {
+  const bar = '!'.repeat(78);
+  console.error(['', bar, ...lines.map(l => `!!! ${l}`), bar, ''].join('\n'));
+}
+
+async function main() {
+  const args = process.argv.slice(2);
+  const childIndex = args.indexOf('--child');
+  if (childIndex >= 0) {
+    await child(args[childIndex + 1] as DatabaseKind);
+    // Keep-alive sockets or pools must not hold the child open.
+    process.exit(0);
+  }
+  const write = !args.includes('--no-write');
+  const only = args.includes('--only') ? args[args.indexOf('--only') + 1] : undefined;
+  const kinds = (['sqlite', 'postgres'] as DatabaseKind[]).filter(k => !only || k === only);
+  const ci = process.env.CI === 'true';
+
+  const started = Date.now();
+  const m = machine();
+  console.log(`Kargo backend benchmark — ${m.date}`);
+  console.log(`${m.cpu}, ${m.cores} cores, ${m.memory}, Node ${m.node}`);
+  console.log(`Backend: ${BACKEND_DESCRIPTION}\n`);
+
+  const results: DatabaseResult[] = [];
+  const skipped: string[] = [];
+  let failed = false;
+  for (const kind of kinds) {
+    console.log(`${kind}:`);
+    const answer = await runChild(kind).catch(error => {
+      console.error(`!!! ${kind}: ${error.message}`);
+      failed = true;
+      return undefined;
+    });
+    if (answer?.type === 'result') {
+      results.push(answer.result);
+      console.log(`  [${kind}] done in ${answer.result.seconds.toFixed(0)} s`);
+    } else if (answer?.type === 'unavailable') {
+      skipped.push(`PostgreSQL (no server reachable: ${answer.reason})`);
+      loud([
+        `PostgreSQL is NOT reachable: ${answer.reason}`,
+        'Its figures are SKIPPED. Start it with `npm run servers` and run `npm run bench` again',
+        '(or point KARGO_BENCH_POSTGRES_URL at a server).',
+        ci ? 'CI=true: a missing PostgreSQL fails the run.' : 'With CI=true this fails the run.',
+      ]);
+      if (ci) failed = true;
+    }
+  }
+
+  const totalSeconds = (Date.now() - started) / 1000;
+  const table = textTable(HEADER, rows(results, titles(OPTIONS)));
+  console.log(`\n${table}\n`);
+  for (const r of results) {
+    console.log(`${r.database}: ${r.version}`);
+    for (const n of r.notes) console.log(`  - ${n}`);
+  }
+  console.log(`\nTotal run time: ${totalSeconds.toFixed(0)} s`);
+  if (write && results.length) {
+    mkdirSync(dirname(DOC), { recursive: true });
+    writeFileSync(
+      DOC,
+      markdown({ machine: m, options: OPTIONS, results, skipped, backend: BACKEND_DESCRIPTION, totalSeconds }),
+    );
+    console.log(`Wrote ${DOC}`);
+  }
+  if (failed) process.exitCode = 1;
+}
+
+main().catch(error => {
+  console.error(error);
+  if (process.send) process.exit(1); // a child: do not linger on open pools
+  process.exitCode = 1;
+});
