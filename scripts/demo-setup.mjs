@@ -4,7 +4,14 @@
 // environment) and the demo pipeline's manifests pointing at them.
 // Safe to run again: existing repositories are kept as they are.
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -56,7 +63,7 @@ const srcCreated = createRepo('guestbook-src', work => {
   const releases = ['1.0.0', '1.1.0', '1.2.0'];
   for (const version of releases) {
     commit(work, `guestbook ${version}`, {
-      'VERSION': `${version}\n`,
+      VERSION: `${version}\n`,
       'src/index.html': `<h1>Guestbook ${version}</h1>\n`,
     });
     git(work, 'tag', `v${version}`);
@@ -78,12 +85,23 @@ const gitopsCreated = createRepo('guestbook-gitops', work => {
   commit(work, 'Environments for the guestbook', files);
 });
 
-const template = readFileSync(join(root, 'examples', 'kargo', 'demo-pipeline.yaml'), 'utf8');
+const template = readFileSync(
+  join(root, 'examples', 'kargo', 'demo-pipeline.yaml'),
+  'utf8',
+);
 // The portal's backend serves data/demo over HTTP (demo.git.root).
-const gitBaseUrl = process.env.KARGO_DEMO_GIT_URL ?? 'http://localhost:7007/api/demo-git';
-writeFileSync(join(demoDir, 'pipeline.yaml'), template.replaceAll('__DEMO_GIT__', gitBaseUrl));
+const gitBaseUrl =
+  process.env.KARGO_DEMO_GIT_URL ?? 'http://localhost:7007/api/demo-git';
+writeFileSync(
+  join(demoDir, 'pipeline.yaml'),
+  template.replaceAll('__DEMO_GIT__', gitBaseUrl),
+);
 
 console.log(
-  `Demo ready in ${demoDir}: guestbook-src.git (${srcCreated ? 'created' : 'kept'}), ` +
-    `guestbook-gitops.git (${gitopsCreated ? 'created' : 'kept'}), pipeline.yaml`,
+  `Demo ready in ${demoDir}: guestbook-src.git (${
+    srcCreated ? 'created' : 'kept'
+  }), ` +
+    `guestbook-gitops.git (${
+      gitopsCreated ? 'created' : 'kept'
+    }), pipeline.yaml`,
 );

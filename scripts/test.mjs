@@ -30,7 +30,8 @@ const servers = [
   {
     name: 'PostgreSQL',
     ok: Boolean(pgVar),
-    detail: pgVar ?? 'no BACKSTAGE_TEST_DATABASE_POSTGRES<major>_CONNECTION_STRING',
+    detail:
+      pgVar ?? 'no BACKSTAGE_TEST_DATABASE_POSTGRES<major>_CONNECTION_STRING',
     skipped: 'store, router and migration tests run on SQLite only',
   },
   {
@@ -49,7 +50,9 @@ const servers = [
 
 const missing = servers.filter(s => !s.ok);
 for (const s of servers) {
-  console.log(`test servers: ${s.ok ? 'OK     ' : 'MISSING'} ${s.name}: ${s.detail}`);
+  console.log(
+    `test servers: ${s.ok ? 'OK     ' : 'MISSING'} ${s.name}: ${s.detail}`,
+  );
 }
 if (missing.length) {
   const banner = '!'.repeat(78);
@@ -71,7 +74,12 @@ if (missing.length) {
 const args = process.argv.slice(2);
 const result = spawnSync(
   process.execPath,
-  [join(root, 'node_modules', '.bin', 'backstage-cli'), 'repo', 'test', ...args],
+  [
+    join(root, 'node_modules', '.bin', 'backstage-cli'),
+    'repo',
+    'test',
+    ...args,
+  ],
   {
     stdio: 'inherit',
     cwd: root,

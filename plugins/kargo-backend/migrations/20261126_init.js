@@ -16,7 +16,9 @@ exports.up = async function up(knex) {
     table
       .string('project', 253)
       .notNullable()
-      .comment("Owning project; a Project's own name; '' for cluster-wide kinds");
+      .comment(
+        "Owning project; a Project's own name; '' for cluster-wide kinds",
+      );
     table.string('name', 253).notNullable();
     table
       .bigInteger('resource_version')

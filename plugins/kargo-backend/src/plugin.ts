@@ -56,7 +56,9 @@ export const kargoPlugin = createBackendPlugin({
 
         const contributed = [...steps.names(), ...subscribers.names()];
         if (contributed.length) {
-          logger.info(`Kargo extensions from modules: ${contributed.join(', ')}`);
+          logger.info(
+            `Kargo extensions from modules: ${contributed.join(', ')}`,
+          );
         }
 
         const store = await DatabaseKargoStore.create({ database });

@@ -9,6 +9,7 @@ export const KARGO_STAGES_ANNOTATION = 'kargo.akuity.io/stages';
 /** Label mirroring a Freight's alias, as Kargo keeps it. */
 export const KARGO_ALIAS_LABEL = 'kargo.akuity.io/alias';
 /** Argo CD Application annotation that delegates write access to Stages. */
-export const KARGO_AUTHORIZED_STAGE_ANNOTATION = 'kargo.akuity.io/authorized-stage';
+export const KARGO_AUTHORIZED_STAGE_ANNOTATION =
+  'kargo.akuity.io/authorized-stage';
 export const KARGO_DESCRIPTION_ANNOTATION = 'kargo.akuity.io/description';
 export const KARGO_COLOR_ANNOTATION = 'kargo.akuity.io/color';

@@ -31,7 +31,9 @@ export const demoGitPlugin = createBackendPlugin({
         httpRouter.use(router);
         // Git clients do not carry Backstage tokens; this is a local demo.
         httpRouter.addAuthPolicy({ path: '/', allow: 'unauthenticated' });
-        logger.info(`Serving the demo's Git repositories from ${resolvePath(root)}`);
+        logger.info(
+          `Serving the demo's Git repositories from ${resolvePath(root)}`,
+        );
       },
     });
   },

@@ -1,6 +1,6 @@
 import { mockServices } from '@backstage/backend-test-utils';
 import { ConflictError } from '@backstage/errors';
-import { createTestDatabases } from '../testing/testDatabases';
+import { createTestDatabases } from '../__testUtils__/testDatabases';
 import { DatabaseKargoStore } from './DatabaseKargoStore';
 import type { KargoStore, ResourceKey } from './KargoStore';
 
@@ -53,14 +53,25 @@ describe.each(databases.eachSupportedId())('DatabaseKargoStore on %s', id => {
     await expect(
       store.createResource(stage('dev'), { metadata: {}, spec: { x: 1 } }),
     ).rejects.toThrow(ConflictError);
-    await store.createResource(stage('dev', 'other'), { metadata: {}, spec: {} });
+    await store.createResource(stage('dev', 'other'), {
+      metadata: {},
+      spec: {},
+    });
     expect((await store.getResource(stage('dev')))!.spec).toEqual({});
   });
 
   it('keeps Freight aliases unique per project only', async () => {
-    await store.createResource(freight('a'), { metadata: {}, spec: {}, alias: 'calm-fox' });
+    await store.createResource(freight('a'), {
+      metadata: {},
+      spec: {},
+      alias: 'calm-fox',
+    });
     await expect(
-      store.createResource(freight('b'), { metadata: {}, spec: {}, alias: 'calm-fox' }),
+      store.createResource(freight('b'), {
+        metadata: {},
+        spec: {},
+        alias: 'calm-fox',
+      }),
     ).rejects.toThrow(ConflictError);
     await store.createResource(freight('b', 'other'), {
       metadata: {},
@@ -84,7 +95,11 @@ describe.each(databases.eachSupportedId())('DatabaseKargoStore on %s', id => {
       { metadata: {}, spec: { a: 2 } },
       { expectedResourceVersion: 2 },
     );
-    expect(changed).toMatchObject({ resourceVersion: 3, generation: 2, spec: { a: 2 } });
+    expect(changed).toMatchObject({
+      resourceVersion: 3,
+      generation: 2,
+      spec: { a: 2 },
+    });
     const status = await store.updateStatus(stage('dev'), { phase: 'Ready' });
     expect(status).toMatchObject({
       resourceVersion: 4,
@@ -124,7 +139,9 @@ describe.each(databases.eachSupportedId())('DatabaseKargoStore on %s', id => {
     expect(results.filter(r => r.status === 'fulfilled')).toHaveLength(1);
     const rejected = results.filter(r => r.status === 'rejected');
     expect(rejected).toHaveLength(1);
-    expect((rejected[0] as PromiseRejectedResult).reason).toBeInstanceOf(ConflictError);
+    expect((rejected[0] as PromiseRejectedResult).reason).toBeInstanceOf(
+      ConflictError,
+    );
     expect((await store.getResource(stage('dev')))!.resourceVersion).toBe(2);
   });
 
@@ -185,7 +202,12 @@ describe.each(databases.eachSupportedId())('DatabaseKargoStore on %s', id => {
     for (const name of ['b', 'c', 'a']) {
       await store.createResource(stage(name), { metadata: {}, spec: {} });
     }
-    const page1 = await store.listResources({ kind: 'Stage', project: 'demo', order: 'name', limit: 2 });
+    const page1 = await store.listResources({
+      kind: 'Stage',
+      project: 'demo',
+      order: 'name',
+      limit: 2,
+    });
     expect(page1.items.map(s => s.name)).toEqual(['a', 'b']);
     const page2 = await store.listResources({
       kind: 'Stage',
@@ -200,9 +222,15 @@ describe.each(databases.eachSupportedId())('DatabaseKargoStore on %s', id => {
   });
 
   it('deletes a project and everything in it, and nothing else', async () => {
-    await store.createResource({ kind: 'Project', project: 'demo', name: 'demo' }, { metadata: {}, spec: {} });
+    await store.createResource(
+      { kind: 'Project', project: 'demo', name: 'demo' },
+      { metadata: {}, spec: {} },
+    );
     await store.createResource(stage('dev'), { metadata: {}, spec: {} });
-    await store.createResource(stage('dev', 'other'), { metadata: {}, spec: {} });
+    await store.createResource(stage('dev', 'other'), {
+      metadata: {},
+      spec: {},
+    });
     expect(await store.deleteProject('demo')).toBe(2);
     expect(await store.getResource(stage('dev'))).toBeUndefined();
     expect(await store.getResource(stage('dev', 'other'))).toBeDefined();

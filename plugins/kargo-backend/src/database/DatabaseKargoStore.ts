@@ -106,7 +106,9 @@ export class DatabaseKargoStore implements KargoStore {
   ): Promise<StoredResource | undefined> {
     const rows = await this.db<Row>(TABLE)
       .where({ kind: 'Freight', project })
-      .andWhere(q => q.where('name', nameOrAlias).orWhere('alias', nameOrAlias));
+      .andWhere(q =>
+        q.where('name', nameOrAlias).orWhere('alias', nameOrAlias),
+      );
     // A name match wins over an alias that happens to equal another name.
     const row = rows.find(r => r.name === nameOrAlias) ?? rows[0];
     return row ? fromRow(row) : undefined;
@@ -145,7 +147,9 @@ export class DatabaseKargoStore implements KargoStore {
           w
             .where('sort_at', '<', sortAt)
             .orWhere(w2 =>
-              w2.where('sort_at', '=', sortAt).andWhere('name', '<', after.name),
+              w2
+                .where('sort_at', '=', sortAt)
+                .andWhere('name', '<', after.name),
             ),
         );
       }
@@ -211,7 +215,9 @@ export class DatabaseKargoStore implements KargoStore {
       if (isDatabaseConflictError(error)) {
         throw new ConflictError(
           content.alias
-            ? `${describe(key)} already exists, or its alias "${content.alias}" is taken`
+            ? `${describe(key)} already exists, or its alias "${
+                content.alias
+              }" is taken`
             : `${describe(key)} already exists`,
         );
       }
@@ -225,19 +231,23 @@ export class DatabaseKargoStore implements KargoStore {
     content: ResourceContent,
     options?: { expectedResourceVersion?: number },
   ): Promise<StoredResource> {
-    return this.compareAndSet(key, options?.expectedResourceVersion, current => {
-      const spec = JSON.stringify(content.spec);
-      const specChanged = spec !== JSON.stringify(current.spec);
-      return {
-        metadata: JSON.stringify(content.metadata),
-        spec,
-        generation: current.generation + (specChanged ? 1 : 0),
-        alias: content.alias ?? null,
-        origin: content.origin ?? null,
-        stage: content.stage ?? null,
-        sort_at: content.sortAt ?? current.sortAt,
-      };
-    });
+    return this.compareAndSet(
+      key,
+      options?.expectedResourceVersion,
+      current => {
+        const spec = JSON.stringify(content.spec);
+        const specChanged = spec !== JSON.stringify(current.spec);
+        return {
+          metadata: JSON.stringify(content.metadata),
+          spec,
+          generation: current.generation + (specChanged ? 1 : 0),
+          alias: content.alias ?? null,
+          origin: content.origin ?? null,
+          stage: content.stage ?? null,
+          sort_at: content.sortAt ?? current.sortAt,
+        };
+      },
+    );
   }
 
   async updateStatus(
@@ -282,7 +292,9 @@ export class DatabaseKargoStore implements KargoStore {
         current.resourceVersion !== expectedResourceVersion
       ) {
         throw new ConflictError(
-          `${describe(key)} was modified (resourceVersion ${current.resourceVersion}, request has ${expectedResourceVersion}); read it again and retry`,
+          `${describe(key)} was modified (resourceVersion ${
+            current.resourceVersion
+          }, request has ${expectedResourceVersion}); read it again and retry`,
         );
       }
       const update: Partial<Row> = {
@@ -293,12 +305,17 @@ export class DatabaseKargoStore implements KargoStore {
       let updated: number;
       try {
         updated = await this.db<Row>(TABLE)
-          .where({ uid: current.uid, resource_version: current.resourceVersion })
+          .where({
+            uid: current.uid,
+            resource_version: current.resourceVersion,
+          })
           .update(update);
       } catch (error) {
         if (isDatabaseConflictError(error)) {
           throw new ConflictError(
-            `${describe(key)} conflicts with an existing resource (alias taken?)`,
+            `${describe(
+              key,
+            )} conflicts with an existing resource (alias taken?)`,
           );
         }
         throw error;

@@ -106,16 +106,29 @@ export class ManifestApplier {
     const issues = new IssueCollector();
     const keys: ResourceKey[] = [];
     rawDocs.forEach((raw, index) => {
-      const obj = (raw ?? {}) as { apiVersion?: unknown; kind?: unknown; metadata?: JsonObject };
+      const obj = (raw ?? {}) as {
+        apiVersion?: unknown;
+        kind?: unknown;
+        metadata?: JsonObject;
+      };
       const label = docLabel(index, raw);
       if (obj.apiVersion !== KARGO_API_VERSION) {
-        issues.add(label, [{ path: 'apiVersion', message: `must be ${KARGO_API_VERSION}` }]);
+        issues.add(label, [
+          { path: 'apiVersion', message: `must be ${KARGO_API_VERSION}` },
+        ]);
       } else if (!isKargoKind(obj.kind)) {
-        issues.add(label, [{ path: 'kind', message: `unknown kind ${JSON.stringify(obj.kind)}` }]);
+        issues.add(label, [
+          { path: 'kind', message: `unknown kind ${JSON.stringify(obj.kind)}` },
+        ]);
       } else if (typeof obj.metadata?.name !== 'string' || !obj.metadata.name) {
         issues.add(label, [{ path: 'metadata.name', message: 'required' }]);
       } else if (!isClusterScoped(obj.kind) && !obj.metadata.namespace) {
-        issues.add(label, [{ path: 'metadata.namespace', message: 'required: the project the resource belongs to' }]);
+        issues.add(label, [
+          {
+            path: 'metadata.namespace',
+            message: 'required: the project the resource belongs to',
+          },
+        ]);
       } else {
         keys.push(keyOf({ kind: obj.kind, metadata: obj.metadata }));
       }
@@ -131,7 +144,9 @@ export class ManifestApplier {
         const resource = await tx.getResource(key);
         if (!resource) {
           throw new NotFoundError(
-            `${key.kind} "${key.project ? `${key.project}/` : ''}${key.name}" not found`,
+            `${key.kind} "${key.project ? `${key.project}/` : ''}${
+              key.name
+            }" not found`,
           );
         }
         found.push(resource);
@@ -181,7 +196,10 @@ export class ManifestApplier {
       const first = seen.get(id);
       if (first !== undefined) {
         issues.add(label, [
-          { path: 'metadata.name', message: `duplicates document ${first + 1}` },
+          {
+            path: 'metadata.name',
+            message: `duplicates document ${first + 1}`,
+          },
         ]);
         return;
       }
@@ -301,7 +319,9 @@ export class ManifestApplier {
           issues.add(label, [
             {
               path: 'spec.requestedFreight',
-              message: `the Stage graph would have a cycle: ${cycle.join(' → ')}`,
+              message: `the Stage graph would have a cycle: ${cycle.join(
+                ' → ',
+              )}`,
             },
           ]);
         }
@@ -374,7 +394,9 @@ export class ManifestApplier {
     const content = toContent(manifest);
     if (existing && mode === 'create') {
       throw new ConflictError(
-        `${key.kind} "${key.project && key.kind !== 'Project' ? `${key.project}/` : ''}${key.name}" already exists; use PUT to update it`,
+        `${key.kind} "${
+          key.project && key.kind !== 'Project' ? `${key.project}/` : ''
+        }${key.name}" already exists; use PUT to update it`,
       );
     }
     if (existing) {
@@ -412,7 +434,8 @@ export class ManifestApplier {
     if (!content.spec.alias) {
       content.spec.alias = await generateUniqueFreightAlias(
         async alias =>
-          batchAliases.has(alias) || Boolean(await tx.getFreight(project, alias)),
+          batchAliases.has(alias) ||
+          Boolean(await tx.getFreight(project, alias)),
       );
     }
     content.alias = content.spec.alias as string;
@@ -426,15 +449,23 @@ export class ManifestApplier {
 
   /** Freight content and Promotion spec never change once created. */
   private checkImmutable(doc: Doc, existing: StoredResource, spec: JsonObject) {
-    const label = `document ${doc.index + 1} (${doc.key.kind} ${doc.key.project}/${doc.key.name})`;
-    if (doc.key.kind === 'Promotion' && !isDeepStrictEqual(spec, existing.spec)) {
+    const label = `document ${doc.index + 1} (${doc.key.kind} ${
+      doc.key.project
+    }/${doc.key.name})`;
+    if (
+      doc.key.kind === 'Promotion' &&
+      !isDeepStrictEqual(spec, existing.spec)
+    ) {
       throw new InputError(
         `${label}: spec: a Promotion's spec is immutable once created`,
       );
     }
     if (doc.key.kind === 'Freight') {
       const mutable = new Set(['alias', 'discoveredAt']);
-      const fields = new Set([...Object.keys(spec), ...Object.keys(existing.spec)]);
+      const fields = new Set([
+        ...Object.keys(spec),
+        ...Object.keys(existing.spec),
+      ]);
       for (const field of fields) {
         if (mutable.has(field)) {
           continue;
@@ -455,7 +486,11 @@ export class ManifestApplier {
     );
     const views = new Map<string, ProjectView>();
     for (const r of resources) {
-      if (r.project && !deletedProjects.has(r.project) && !views.has(r.project)) {
+      if (
+        r.project &&
+        !deletedProjects.has(r.project) &&
+        !views.has(r.project)
+      ) {
         views.set(r.project, await ProjectView.load(tx, r.project));
       }
     }
@@ -470,15 +505,25 @@ export class ManifestApplier {
         const inUse = Object.keys((r.status.currentlyIn as JsonObject) ?? {});
         if (inUse.length) {
           throw new ConflictError(
-            `Freight "${r.project}/${r.name}" is in use by Stage ${inUse.map(s => `"${s}"`).join(', ')} and cannot be deleted`,
+            `Freight "${r.project}/${r.name}" is in use by Stage ${inUse
+              .map(s => `"${s}"`)
+              .join(', ')} and cannot be deleted`,
           );
         }
       }
-      if (r.kind === 'Warehouse' || r.kind === 'Stage' || r.kind === 'PromotionTask') {
+      if (
+        r.kind === 'Warehouse' ||
+        r.kind === 'Stage' ||
+        r.kind === 'PromotionTask'
+      ) {
         const dependents = dependentsOf(views.get(r.project)!, r.kind, r.name);
         if (dependents.length) {
           throw new ConflictError(
-            `${r.kind} "${r.project}/${r.name}" is referred to by ${dependents.join(', ')}; delete or change them first`,
+            `${r.kind} "${r.project}/${
+              r.name
+            }" is referred to by ${dependents.join(
+              ', ',
+            )}; delete or change them first`,
           );
         }
       }

@@ -72,9 +72,17 @@ export function toManifest(resource: StoredResource): KargoManifest {
   }
   const head = { apiVersion: KARGO_API_VERSION, kind: resource.kind, metadata };
   if (resource.kind === 'Freight') {
-    return { ...head, ...resource.spec, status: resource.status } as KargoManifest;
+    return {
+      ...head,
+      ...resource.spec,
+      status: resource.status,
+    } as KargoManifest;
   }
-  return { ...head, spec: resource.spec, status: resource.status } as KargoManifest;
+  return {
+    ...head,
+    spec: resource.spec,
+    status: resource.status,
+  } as KargoManifest;
 }
 
 /** Store content for a manifest, with the indexed columns filled in. */

@@ -1,3 +1,4 @@
 export { ManifestApplier, type ApplyMode } from './ManifestApplier';
 export { toManifest, keyOf } from './conversion';
 export { originsOf, upstreamStagesOf } from './references';
+export { orderStages } from './stageOrder';

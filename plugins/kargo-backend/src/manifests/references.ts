@@ -30,7 +30,9 @@ export function originsOf(stageSpec: JsonObject): string[] {
 /** Upstream Stage names, over all origins. */
 export function upstreamStagesOf(stageSpec: JsonObject): string[] {
   return [
-    ...new Set(requestedFreightOf(stageSpec).flatMap(r => r.sources?.stages ?? [])),
+    ...new Set(
+      requestedFreightOf(stageSpec).flatMap(r => r.sources?.stages ?? []),
+    ),
   ];
 }
 

@@ -9,7 +9,7 @@ import {
   ProjectPipeline,
 } from '@kargo-backstage/plugin-kargo-common';
 import type { KargoStore, StoredResource } from '../database';
-import { toManifest } from '../manifests';
+import { orderStages, toManifest } from '../manifests';
 
 /** How many recent Promotions one project's answer carries. */
 const RECENT_PROMOTIONS = 100;
@@ -64,7 +64,9 @@ export class EntityPipelineLoader {
     return {
       entityRef: ref,
       ...(filter ? { stageFilter } : {}),
-      projects: await Promise.all(projects.map(p => this.loadProject(p, filter))),
+      projects: await Promise.all(
+        projects.map(p => this.loadProject(p, filter)),
+      ),
     };
   }
 
@@ -72,7 +74,13 @@ export class EntityPipelineLoader {
     name: string,
     stageFilter?: Set<string>,
   ): Promise<ProjectPipeline> {
-    const empty = { name, warehouses: [], stages: [], freight: [], promotions: [] };
+    const empty = {
+      name,
+      warehouses: [],
+      stages: [],
+      freight: [],
+      promotions: [],
+    };
     const project = await this.store.getResource({
       kind: 'Project',
       project: name,
@@ -81,7 +89,10 @@ export class EntityPipelineLoader {
     if (!project) {
       return {
         ...empty,
-        error: { name: 'NotFoundError', message: `Project "${name}" not found` },
+        error: {
+          name: 'NotFoundError',
+          message: `Project "${name}" not found`,
+        },
       };
     }
     const all = await this.store.listAllInProject(name, ['Warehouse', 'Stage']);
@@ -116,7 +127,7 @@ export class EntityPipelineLoader {
       name,
       project: toManifest(project),
       warehouses: warehouses.sort(byName).map(toManifest),
-      stages: stages.sort(byName).map(toManifest),
+      stages: orderStages(stages).map(toManifest),
       freight: freight.map(toManifest),
       promotions: promotions.map(toManifest),
     };

@@ -1,4 +1,7 @@
-import type { LoggerService, RootConfigService } from '@backstage/backend-plugin-api';
+import type {
+  LoggerService,
+  RootConfigService,
+} from '@backstage/backend-plugin-api';
 import { parseManifests } from '@kargo-backstage/plugin-kargo-common';
 import { readFile } from 'node:fs/promises';
 import { resolve as resolvePath } from 'node:path';
@@ -18,7 +21,8 @@ export class ManifestBootstrapper {
   ) {}
 
   async run(): Promise<void> {
-    const files = this.config.getOptionalStringArray('kargo.bootstrap.manifests') ?? [];
+    const files =
+      this.config.getOptionalStringArray('kargo.bootstrap.manifests') ?? [];
     for (const file of files) {
       const path = resolvePath(file);
       let docs: unknown[];
@@ -26,18 +30,26 @@ export class ManifestBootstrapper {
         docs = parseManifests(await readFile(path, 'utf8'), path);
       } catch (error) {
         throw new Error(
-          `kargo.bootstrap.manifests: cannot read ${path}: ${(error as Error).message}`,
+          `kargo.bootstrap.manifests: cannot read ${path}: ${
+            (error as Error).message
+          }`,
         );
       }
       try {
         const results = await this.applier.apply(docs, 'upsert');
         const created = results.filter(r => r.createdResourceManifest).length;
         this.logger.info(
-          `Applied ${results.length} manifests from ${path} (${created} created, ${results.length - created} updated)`,
+          `Applied ${
+            results.length
+          } manifests from ${path} (${created} created, ${
+            results.length - created
+          } updated)`,
         );
       } catch (error) {
         throw new Error(
-          `kargo.bootstrap.manifests: cannot apply ${path}: ${(error as Error).message}`,
+          `kargo.bootstrap.manifests: cannot apply ${path}: ${
+            (error as Error).message
+          }`,
         );
       }
     }

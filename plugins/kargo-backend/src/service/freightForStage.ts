@@ -38,7 +38,11 @@ export async function listFreightForStage(
   stageName: string,
   options: { origins?: string[]; limit: number; after?: ListCursor },
 ): Promise<{ items: StoredResource[]; next?: ListCursor }> {
-  const stage = await store.getResource({ kind: 'Stage', project, name: stageName });
+  const stage = await store.getResource({
+    kind: 'Stage',
+    project,
+    name: stageName,
+  });
   if (!stage) {
     throw new NotFoundError(`Stage "${project}/${stageName}" not found`);
   }
@@ -66,10 +70,13 @@ export async function listFreightForStage(
       if (isAvailableTo(freight, stageName, requested)) {
         items.push(freight);
         if (items.length === options.limit) {
-          const more = freight !== page.items[page.items.length - 1] || page.next;
+          const more =
+            freight !== page.items[page.items.length - 1] || page.next;
           return {
             items,
-            next: more ? { name: freight.name, sortAt: freight.sortAt } : undefined,
+            next: more
+              ? { name: freight.name, sortAt: freight.sortAt }
+              : undefined,
           };
         }
       }

@@ -10,13 +10,17 @@ export function parseLimit(value: unknown): number {
   }
   const n = Number(value);
   if (!Number.isInteger(n) || n < 1 || n > MAX_PAGE_SIZE) {
-    throw new InputError(`limit: must be an integer from 1 to ${MAX_PAGE_SIZE}`);
+    throw new InputError(
+      `limit: must be an integer from 1 to ${MAX_PAGE_SIZE}`,
+    );
   }
   return n;
 }
 
 /** The opaque `continue` token is the keyset cursor, base64url JSON. */
-export function encodeContinue(cursor: ListCursor | undefined): string | undefined {
+export function encodeContinue(
+  cursor: ListCursor | undefined,
+): string | undefined {
   return cursor
     ? Buffer.from(JSON.stringify(cursor), 'utf8').toString('base64url')
     : undefined;

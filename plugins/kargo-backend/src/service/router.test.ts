@@ -7,7 +7,7 @@ import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import request from 'supertest';
 import kargoPlugin from '../index';
-import { createTestDatabases } from '../testing/testDatabases';
+import { createTestDatabases } from '../__testUtils__/testDatabases';
 
 jest.setTimeout(60_000);
 
@@ -109,7 +109,11 @@ describe.each(databases.eachSupportedId())('router on %s', databaseId => {
     return server;
   }
 
-  const apply = (server: any, method: 'post' | 'put' | 'delete', body: string) =>
+  const apply = (
+    server: any,
+    method: 'post' | 'put' | 'delete',
+    body: string,
+  ) =>
     request(server)
       [method]('/api/kargo/v1beta1/resources')
       .set('Content-Type', 'application/yaml')
@@ -120,7 +124,9 @@ describe.each(databases.eachSupportedId())('router on %s', databaseId => {
     const created = await apply(server, 'post', PIPELINE);
     expect(created.status).toBe(201);
     expect(
-      created.body.results.map((r: any) => r.createdResourceManifest.metadata.name),
+      created.body.results.map(
+        (r: any) => r.createdResourceManifest.metadata.name,
+      ),
     ).toEqual(['demo', 'app', 'dev', 'prod']);
 
     const warehouse = await request(server).get(
@@ -147,12 +153,19 @@ describe.each(databases.eachSupportedId())('router on %s', databaseId => {
       status: {},
     });
 
-    const stages = await request(server).get('/api/kargo/v1beta1/projects/demo/stages');
+    const stages = await request(server).get(
+      '/api/kargo/v1beta1/projects/demo/stages',
+    );
     expect(stages.body.kind).toBe('StageList');
-    expect(stages.body.items.map((s: any) => s.metadata.name)).toEqual(['dev', 'prod']);
+    expect(stages.body.items.map((s: any) => s.metadata.name)).toEqual([
+      'dev',
+      'prod',
+    ]);
 
     const projects = await request(server).get('/api/kargo/v1beta1/projects');
-    expect(projects.body.items.map((p: any) => p.metadata.name)).toEqual(['demo']);
+    expect(projects.body.items.map((p: any) => p.metadata.name)).toEqual([
+      'demo',
+    ]);
   });
 
   it('refuses to create what exists, and changes nothing', async () => {
@@ -161,7 +174,9 @@ describe.each(databases.eachSupportedId())('router on %s', databaseId => {
     const again = await apply(server, 'post', PIPELINE);
     expect(again.status).toBe(409);
     expect(again.body.error.message).toMatch(/already exists/);
-    const dev = await request(server).get('/api/kargo/v1beta1/projects/demo/stages/dev');
+    const dev = await request(server).get(
+      '/api/kargo/v1beta1/projects/demo/stages/dev',
+    );
     expect(dev.body.metadata.resourceVersion).toBe('1');
   });
 
@@ -179,7 +194,9 @@ describe.each(databases.eachSupportedId())('router on %s', databaseId => {
     );
     const updated = await apply(server, 'put', update);
     expect(updated.status).toBe(200);
-    expect(updated.body.results[0].updatedResourceManifest.metadata).toMatchObject({
+    expect(
+      updated.body.results[0].updatedResourceManifest.metadata,
+    ).toMatchObject({
       resourceVersion: '2',
       generation: 2,
     });
@@ -187,16 +204,24 @@ describe.each(databases.eachSupportedId())('router on %s', databaseId => {
     const stale = await apply(
       server,
       'put',
-      update.replace('namespace: demo', 'namespace: demo\n  resourceVersion: "1"'),
+      update.replace(
+        'namespace: demo',
+        'namespace: demo\n  resourceVersion: "1"',
+      ),
     );
     expect(stale.status).toBe(409);
     const current = await apply(
       server,
       'put',
-      update.replace('namespace: demo', 'namespace: demo\n  resourceVersion: "2"'),
+      update.replace(
+        'namespace: demo',
+        'namespace: demo\n  resourceVersion: "2"',
+      ),
     );
     expect(current.status).toBe(200);
-    const dev = await request(server).get('/api/kargo/v1beta1/projects/demo/stages/dev');
+    const dev = await request(server).get(
+      '/api/kargo/v1beta1/projects/demo/stages/dev',
+    );
     expect(dev.body.spec.vars).toEqual([{ name: 'env', value: 'development' }]);
     expect(dev.body.metadata.resourceVersion).toBe('3');
   });
@@ -204,27 +229,42 @@ describe.each(databases.eachSupportedId())('router on %s', databaseId => {
   it.each([
     [
       'a Stage source with neither direct nor stages',
-      stageYaml('qa', `  requestedFreight:\n    - origin: { kind: Warehouse, name: app }\n      sources: {}`),
+      stageYaml(
+        'qa',
+        `  requestedFreight:\n    - origin: { kind: Warehouse, name: app }\n      sources: {}`,
+      ),
       'spec.requestedFreight[0].sources: at least one of direct or stages is required',
     ],
     [
       'a Stage requesting Freight from a missing Warehouse',
-      stageYaml('qa', `  requestedFreight:\n    - origin: { kind: Warehouse, name: nope }\n      sources: { direct: true }`),
+      stageYaml(
+        'qa',
+        `  requestedFreight:\n    - origin: { kind: Warehouse, name: nope }\n      sources: { direct: true }`,
+      ),
       'spec.requestedFreight[0].origin.name: Warehouse "nope" does not exist in project "demo"',
     ],
     [
       'a Stage taking Freight from a missing upstream Stage',
-      stageYaml('qa', `  requestedFreight:\n    - origin: { kind: Warehouse, name: app }\n      sources: { stages: [ghost] }`),
+      stageYaml(
+        'qa',
+        `  requestedFreight:\n    - origin: { kind: Warehouse, name: app }\n      sources: { stages: [ghost] }`,
+      ),
       'spec.requestedFreight[0].sources.stages[0]: Stage "ghost" does not exist in project "demo"',
     ],
     [
       'a Stage using a missing PromotionTask',
-      stageYaml('qa', `  requestedFreight:\n    - origin: { kind: Warehouse, name: app }\n      sources: { direct: true }\n  promotionTemplate:\n    spec:\n      steps:\n        - task: { name: deploy }`),
+      stageYaml(
+        'qa',
+        `  requestedFreight:\n    - origin: { kind: Warehouse, name: app }\n      sources: { direct: true }\n  promotionTemplate:\n    spec:\n      steps:\n        - task: { name: deploy }`,
+      ),
       'spec.promotionTemplate.spec.steps[0].task.name: PromotionTask "deploy" does not exist in project "demo"',
     ],
     [
       'a cycle in the Stage graph',
-      stageYaml('dev', `  requestedFreight:\n    - origin: { kind: Warehouse, name: app }\n      sources: { stages: [prod] }`),
+      stageYaml(
+        'dev',
+        `  requestedFreight:\n    - origin: { kind: Warehouse, name: app }\n      sources: { stages: [prod] }`,
+      ),
       'the Stage graph would have a cycle: dev → prod → dev',
     ],
     [
@@ -264,7 +304,13 @@ describe.each(databases.eachSupportedId())('router on %s', databaseId => {
     ],
     [
       'two documents with the same identity',
-      `${stageYaml('qa', '  requestedFreight:\n    - origin: { kind: Warehouse, name: app }\n      sources: { direct: true }')}\n---\n${stageYaml('qa', '  requestedFreight:\n    - origin: { kind: Warehouse, name: app }\n      sources: { direct: true }')}`,
+      `${stageYaml(
+        'qa',
+        '  requestedFreight:\n    - origin: { kind: Warehouse, name: app }\n      sources: { direct: true }',
+      )}\n---\n${stageYaml(
+        'qa',
+        '  requestedFreight:\n    - origin: { kind: Warehouse, name: app }\n      sources: { direct: true }',
+      )}`,
       'document 2 (Stage demo/qa): metadata.name: duplicates document 1',
     ],
   ])('rejects %s with 400 naming the path', async (_what, body, message) => {
@@ -278,12 +324,21 @@ describe.each(databases.eachSupportedId())('router on %s', databaseId => {
 
   it('applies nothing when one document of a batch is bad', async () => {
     const server = await startServer();
-    const body = `${PIPELINE}\n---\n${stageYaml('broken', '  requestedFreight: []')}`;
+    const body = `${PIPELINE}\n---\n${stageYaml(
+      'broken',
+      '  requestedFreight: []',
+    )}`;
     const response = await apply(server, 'post', body);
     expect(response.status).toBe(400);
-    expect(response.body.error.message).toContain('document 5 (Stage demo/broken)');
-    expect((await request(server).get('/api/kargo/v1beta1/projects/demo')).status).toBe(404);
-    expect((await request(server).get('/api/kargo/v1beta1/projects')).body.items).toEqual([]);
+    expect(response.body.error.message).toContain(
+      'document 5 (Stage demo/broken)',
+    );
+    expect(
+      (await request(server).get('/api/kargo/v1beta1/projects/demo')).status,
+    ).toBe(404);
+    expect(
+      (await request(server).get('/api/kargo/v1beta1/projects')).body.items,
+    ).toEqual([]);
   });
 
   it('rolls back a batch whose write fails part-way', async () => {
@@ -299,7 +354,10 @@ spec:
   subscriptions:
     - image: { repoURL: registry.example.com/second }
 ---
-${stageYaml('dev', '  requestedFreight:\n    - origin: { kind: Warehouse, name: app }\n      sources: { direct: true }')}`;
+${stageYaml(
+  'dev',
+  '  requestedFreight:\n    - origin: { kind: Warehouse, name: app }\n      sources: { direct: true }',
+)}`;
     const response = await apply(server, 'post', body);
     expect(response.status).toBe(409);
     const second = await request(server).get(
@@ -340,7 +398,9 @@ images:
     const freight = created.body.results[0].createdResourceManifest;
     expect(freight.metadata.name).toMatch(/^[0-9a-f]{40}$/);
     expect(freight.alias).toMatch(/^[a-z]+-[a-z]+$/);
-    expect(freight.metadata.labels['kargo.akuity.io/alias']).toBe(freight.alias);
+    expect(freight.metadata.labels['kargo.akuity.io/alias']).toBe(
+      freight.alias,
+    );
     expect(freight.images[0].tag).toBe('1.2.3');
 
     const byAlias = await request(server).get(
@@ -351,19 +411,25 @@ images:
     const changed = await apply(
       server,
       'put',
-      freightYaml.replace('tag: 1.2.3', 'tag: 1.2.4').replace(
-        'namespace: demo',
-        `namespace: demo\n  name: ${freight.metadata.name}`,
-      ),
+      freightYaml
+        .replace('tag: 1.2.3', 'tag: 1.2.4')
+        .replace(
+          'namespace: demo',
+          `namespace: demo\n  name: ${freight.metadata.name}`,
+        ),
     );
     expect(changed.status).toBe(400);
-    expect(changed.body.error.message).toContain('images: Freight content is immutable');
+    expect(changed.body.error.message).toContain(
+      'images: Freight content is immutable',
+    );
 
     const renamed = await apply(
       server,
       'put',
-      freightYaml.replace('namespace: demo', `namespace: demo\n  name: ${freight.metadata.name}`) +
-        'alias: release-candidate\n',
+      `${freightYaml.replace(
+        'namespace: demo',
+        `namespace: demo\n  name: ${freight.metadata.name}`,
+      )}alias: release-candidate\n`,
     );
     expect(renamed.status).toBe(200);
     const byNewAlias = await request(server).get(
@@ -382,7 +448,9 @@ kind: Freight
 metadata: { namespace: demo, name: f${n} }
 origin: { kind: Warehouse, name: app }
 discoveredAt: "2026-01-0${n}T00:00:00Z"
-images: [{ repoURL: registry.example.com/app, tag: "1.0.${n}", digest: "sha256:${String(n).repeat(64)}" }]
+images: [{ repoURL: registry.example.com/app, tag: "1.0.${n}", digest: "sha256:${String(
+        n,
+      ).repeat(64)}" }]
 `,
     );
     expect((await apply(server, 'post', docs.join('---'))).status).toBe(201);
@@ -407,13 +475,19 @@ images: [{ repoURL: registry.example.com/app, tag: "1.0.${n}", digest: "sha256:$
     const forDev = await request(server)
       .get('/api/kargo/v1beta1/projects/demo/freight')
       .query({ stage: 'dev', limit: 3 });
-    expect(forDev.body.items.map((f: any) => f.metadata.name)).toEqual(['f5', 'f4', 'f3']);
+    expect(forDev.body.items.map((f: any) => f.metadata.name)).toEqual([
+      'f5',
+      'f4',
+      'f3',
+    ]);
     const forProd = await request(server)
       .get('/api/kargo/v1beta1/projects/demo/freight')
       .query({ stage: 'prod' });
     expect(forProd.body.items).toEqual([]); // nothing verified in dev yet
 
-    const badLimit = await request(server).get('/api/kargo/v1beta1/projects/demo/freight?limit=0');
+    const badLimit = await request(server).get(
+      '/api/kargo/v1beta1/projects/demo/freight?limit=0',
+    );
     expect(badLimit.status).toBe(400);
     const badToken = await request(server).get(
       '/api/kargo/v1beta1/projects/demo/freight?continue=garbage',
@@ -424,18 +498,31 @@ images: [{ repoURL: registry.example.com/app, tag: "1.0.${n}", digest: "sha256:$
   it('refuses to delete what others refer to, and deletes a project with everything in it', async () => {
     const server = await startServer();
     await apply(server, 'post', PIPELINE);
-    const refused = await request(server).delete('/api/kargo/v1beta1/projects/demo/stages/dev');
+    const refused = await request(server).delete(
+      '/api/kargo/v1beta1/projects/demo/stages/dev',
+    );
     expect(refused.status).toBe(409);
     expect(refused.body.error.message).toContain('referred to by Stage "prod"');
 
-    const both = await apply(server, 'delete', PIPELINE.split('---').slice(2).join('---'));
+    const both = await apply(
+      server,
+      'delete',
+      PIPELINE.split('---').slice(2).join('---'),
+    );
     expect(both.status).toBe(200);
     expect(both.body.results).toHaveLength(2);
 
-    const gone = await request(server).delete('/api/kargo/v1beta1/projects/demo');
+    const gone = await request(server).delete(
+      '/api/kargo/v1beta1/projects/demo',
+    );
     expect(gone.status).toBe(200);
-    expect((await request(server).get('/api/kargo/v1beta1/projects/demo/warehouses')).status).toBe(404);
-    expect((await request(server).delete('/api/kargo/v1beta1/projects/demo')).status).toBe(404);
+    expect(
+      (await request(server).get('/api/kargo/v1beta1/projects/demo/warehouses'))
+        .status,
+    ).toBe(404);
+    expect(
+      (await request(server).delete('/api/kargo/v1beta1/projects/demo')).status,
+    ).toBe(404);
   });
 
   it('answers the entity pipeline in one round trip, with an error entry for a missing project', async () => {
@@ -448,7 +535,10 @@ images: [{ repoURL: registry.example.com/app, tag: "1.0.${n}", digest: "sha256:$
     expect(response.body.entityRef).toBe('component:default/guestbook');
     const [demo, missing] = response.body.projects;
     expect(demo.name).toBe('demo');
-    expect(demo.stages.map((s: any) => s.metadata.name)).toEqual(['dev', 'prod']);
+    expect(demo.stages.map((s: any) => s.metadata.name)).toEqual([
+      'dev',
+      'prod',
+    ]); // pipeline order
     expect(demo.warehouses.map((w: any) => w.metadata.name)).toEqual(['app']);
     expect(missing).toMatchObject({
       name: 'missing',
@@ -467,17 +557,27 @@ images: [{ repoURL: registry.example.com/app, tag: "1.0.${n}", digest: "sha256:$
 
   it('checks read and manage permissions on every route', async () => {
     const readOnly = await startServer(permission =>
-      permission === 'kargo.project.read' ? AuthorizeResult.ALLOW : AuthorizeResult.DENY,
+      permission === 'kargo.project.read'
+        ? AuthorizeResult.ALLOW
+        : AuthorizeResult.DENY,
     );
     const denied = await apply(readOnly, 'post', PIPELINE);
     expect(denied.status).toBe(403);
     expect(denied.body.error.message).toContain('kargo.resource.manage');
-    expect((await request(readOnly).get('/api/kargo/v1beta1/projects')).status).toBe(200);
+    expect(
+      (await request(readOnly).get('/api/kargo/v1beta1/projects')).status,
+    ).toBe(200);
 
     const nothing = await startServer(() => AuthorizeResult.DENY);
-    expect((await request(nothing).get('/api/kargo/v1beta1/projects')).status).toBe(403);
     expect(
-      (await request(nothing).get('/api/kargo/v1beta1/entity/component/default/guestbook/pipeline')).status,
+      (await request(nothing).get('/api/kargo/v1beta1/projects')).status,
+    ).toBe(403);
+    expect(
+      (
+        await request(nothing).get(
+          '/api/kargo/v1beta1/entity/component/default/guestbook/pipeline',
+        )
+      ).status,
     ).toBe(403);
 
     const anonymous = await request(readOnly)

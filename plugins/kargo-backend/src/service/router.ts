@@ -50,7 +50,11 @@ export type RouterOptions = {
   logger: LoggerService;
 };
 
-function list(kind: KargoKind, items: StoredResource[], next?: { name: string; sortAt?: number }) {
+function list(
+  kind: KargoKind,
+  items: StoredResource[],
+  next?: { name: string; sortAt?: number },
+) {
   return {
     apiVersion: KARGO_API_VERSION,
     kind: `${kind}List`,
@@ -95,7 +99,8 @@ export async function createRouter(
     return credentials;
   };
   const read = (req: Request) => authorize(req, kargoProjectReadPermission);
-  const manage = (req: Request) => authorize(req, kargoResourceManagePermission);
+  const manage = (req: Request) =>
+    authorize(req, kargoResourceManagePermission);
 
   router.get('/health', (_req, res) => {
     res.json({ status: 'ok' });
@@ -108,7 +113,9 @@ export async function createRouter(
 
   router.post('/v1beta1/resources', manifestsBody, async (req, res) => {
     await manage(req);
-    res.status(201).json({ results: await applier.apply(parseBody(req), 'create') });
+    res
+      .status(201)
+      .json({ results: await applier.apply(parseBody(req), 'create') });
   });
 
   router.put('/v1beta1/resources', manifestsBody, async (req, res) => {
@@ -133,7 +140,11 @@ export async function createRouter(
   });
 
   const getProject = async (name: string) => {
-    const project = await store.getResource({ kind: 'Project', project: name, name });
+    const project = await store.getResource({
+      kind: 'Project',
+      project: name,
+      name,
+    });
     if (!project) {
       throw new NotFoundError(`Project "${name}" not found`);
     }
@@ -157,7 +168,11 @@ export async function createRouter(
   router.get('/v1beta1/projects/:project/config', async (req, res) => {
     await read(req);
     const { project } = req.params;
-    const config = await store.getResource({ kind: 'ProjectConfig', project, name: project });
+    const config = await store.getResource({
+      kind: 'ProjectConfig',
+      project,
+      name: project,
+    });
     if (!config) {
       throw new NotFoundError(`ProjectConfig "${project}" not found`);
     }
@@ -184,9 +199,14 @@ export async function createRouter(
     const limit = parseLimit(req.query.limit);
     const after = decodeContinue(req.query.continue);
     const origins = parseList(req.query.origins);
-    const stage = typeof req.query.stage === 'string' ? req.query.stage : undefined;
+    const stage =
+      typeof req.query.stage === 'string' ? req.query.stage : undefined;
     if (collection.kind === 'Freight' && stage) {
-      const page = await listFreightForStage(store, project, stage, { origins, limit, after });
+      const page = await listFreightForStage(store, project, stage, {
+        origins,
+        limit,
+        after,
+      });
       res.json(list('Freight', page.items, page.next));
       return;
     }
@@ -213,27 +233,37 @@ export async function createRouter(
     return resource;
   };
 
-  router.get('/v1beta1/projects/:project/:collection/:name', async (req, res) => {
-    const collection = COLLECTIONS[req.params.collection];
-    if (!collection) {
-      throw new NotFoundError(`Unknown collection "${req.params.collection}"`);
-    }
-    await read(req);
-    const { project, name } = req.params;
-    res.json(toManifest(await findOne(collection.kind, project, name)));
-  });
+  router.get(
+    '/v1beta1/projects/:project/:collection/:name',
+    async (req, res) => {
+      const collection = COLLECTIONS[req.params.collection];
+      if (!collection) {
+        throw new NotFoundError(
+          `Unknown collection "${req.params.collection}"`,
+        );
+      }
+      await read(req);
+      const { project, name } = req.params;
+      res.json(toManifest(await findOne(collection.kind, project, name)));
+    },
+  );
 
-  router.delete('/v1beta1/projects/:project/:collection/:name', async (req, res) => {
-    const collection = COLLECTIONS[req.params.collection];
-    if (!collection) {
-      throw new NotFoundError(`Unknown collection "${req.params.collection}"`);
-    }
-    await manage(req);
-    const { project, name } = req.params;
-    const resource = await findOne(collection.kind, project, name);
-    const [result] = await applier.deleteByKeys([resource]);
-    res.json(result.deletedResourceManifest);
-  });
+  router.delete(
+    '/v1beta1/projects/:project/:collection/:name',
+    async (req, res) => {
+      const collection = COLLECTIONS[req.params.collection];
+      if (!collection) {
+        throw new NotFoundError(
+          `Unknown collection "${req.params.collection}"`,
+        );
+      }
+      await manage(req);
+      const { project, name } = req.params;
+      const resource = await findOne(collection.kind, project, name);
+      const [result] = await applier.deleteByKeys([resource]);
+      res.json(result.deletedResourceManifest);
+    },
+  );
 
   router.get('/v1beta1/cluster-promotion-tasks', async (req, res) => {
     await read(req);
@@ -249,7 +279,9 @@ export async function createRouter(
 
   router.get('/v1beta1/cluster-promotion-tasks/:name', async (req, res) => {
     await read(req);
-    res.json(toManifest(await findOne('ClusterPromotionTask', '', req.params.name)));
+    res.json(
+      toManifest(await findOne('ClusterPromotionTask', '', req.params.name)),
+    );
   });
 
   router.get('/v1beta1/system/cluster-config', async (req, res) => {
@@ -265,11 +297,14 @@ export async function createRouter(
     res.json(result.deletedResourceManifest);
   });
 
-  router.get('/v1beta1/entity/:kind/:namespace/:name/pipeline', async (req, res) => {
-    const credentials = await read(req);
-    const { kind, namespace, name } = req.params;
-    res.json(await pipelines.load({ kind, namespace, name }, credentials));
-  });
+  router.get(
+    '/v1beta1/entity/:kind/:namespace/:name/pipeline',
+    async (req, res) => {
+      const credentials = await read(req);
+      const { kind, namespace, name } = req.params;
+      res.json(await pipelines.load({ kind, namespace, name }, credentials));
+    },
+  );
 
   return router;
 }

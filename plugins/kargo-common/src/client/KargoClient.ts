@@ -42,7 +42,11 @@ export class KargoClient {
   }
 
   getProject(project: string, request?: KargoRequestOptions) {
-    return this.get<KargoManifest>(`/v1beta1/projects/${enc(project)}`, {}, request);
+    return this.get<KargoManifest>(
+      `/v1beta1/projects/${enc(project)}`,
+      {},
+      request,
+    );
   }
 
   getProjectConfig(project: string, request?: KargoRequestOptions) {
@@ -53,8 +57,16 @@ export class KargoClient {
     );
   }
 
-  listStages(project: string, options?: ListOptions, request?: KargoRequestOptions) {
-    return this.get<KargoList>(`/v1beta1/projects/${enc(project)}/stages`, options, request);
+  listStages(
+    project: string,
+    options?: ListOptions,
+    request?: KargoRequestOptions,
+  ) {
+    return this.get<KargoList>(
+      `/v1beta1/projects/${enc(project)}/stages`,
+      options,
+      request,
+    );
   }
 
   getStage(project: string, stage: string, request?: KargoRequestOptions) {
@@ -65,7 +77,11 @@ export class KargoClient {
     );
   }
 
-  listWarehouses(project: string, options?: ListOptions, request?: KargoRequestOptions) {
+  listWarehouses(
+    project: string,
+    options?: ListOptions,
+    request?: KargoRequestOptions,
+  ) {
     return this.get<KargoList>(
       `/v1beta1/projects/${enc(project)}/warehouses`,
       options,
@@ -73,7 +89,11 @@ export class KargoClient {
     );
   }
 
-  getWarehouse(project: string, warehouse: string, request?: KargoRequestOptions) {
+  getWarehouse(
+    project: string,
+    warehouse: string,
+    request?: KargoRequestOptions,
+  ) {
     return this.get<KargoManifest>(
       `/v1beta1/projects/${enc(project)}/warehouses/${enc(warehouse)}`,
       {},
@@ -95,7 +115,11 @@ export class KargoClient {
   }
 
   /** Freight by name or alias. */
-  getFreight(project: string, nameOrAlias: string, request?: KargoRequestOptions) {
+  getFreight(
+    project: string,
+    nameOrAlias: string,
+    request?: KargoRequestOptions,
+  ) {
     return this.get<KargoManifest>(
       `/v1beta1/projects/${enc(project)}/freight/${enc(nameOrAlias)}`,
       {},
@@ -115,7 +139,11 @@ export class KargoClient {
     );
   }
 
-  getPromotion(project: string, promotion: string, request?: KargoRequestOptions) {
+  getPromotion(
+    project: string,
+    promotion: string,
+    request?: KargoRequestOptions,
+  ) {
     return this.get<KargoManifest>(
       `/v1beta1/projects/${enc(project)}/promotions/${enc(promotion)}`,
       {},
@@ -123,7 +151,11 @@ export class KargoClient {
     );
   }
 
-  listPromotionTasks(project: string, options?: ListOptions, request?: KargoRequestOptions) {
+  listPromotionTasks(
+    project: string,
+    options?: ListOptions,
+    request?: KargoRequestOptions,
+  ) {
     return this.get<KargoList>(
       `/v1beta1/projects/${enc(project)}/promotion-tasks`,
       options,
@@ -131,8 +163,15 @@ export class KargoClient {
     );
   }
 
-  listClusterPromotionTasks(options?: ListOptions, request?: KargoRequestOptions) {
-    return this.get<KargoList>('/v1beta1/cluster-promotion-tasks', options, request);
+  listClusterPromotionTasks(
+    options?: ListOptions,
+    request?: KargoRequestOptions,
+  ) {
+    return this.get<KargoList>(
+      '/v1beta1/cluster-promotion-tasks',
+      options,
+      request,
+    );
   }
 
   /** Everything an entity's Promotions tab shows, in one round trip. */
@@ -170,7 +209,12 @@ export class KargoClient {
   }
 
   deleteManifests(manifests: string | object[], request?: KargoRequestOptions) {
-    return this.send<ApplyResponse>('DELETE', '/v1beta1/resources', manifests, request);
+    return this.send<ApplyResponse>(
+      'DELETE',
+      '/v1beta1/resources',
+      manifests,
+      request,
+    );
   }
 
   private async get<T>(
@@ -185,7 +229,12 @@ export class KargoClient {
       }
     }
     const qs = params.toString();
-    return this.request<T>('GET', `${path}${qs ? `?${qs}` : ''}`, undefined, request);
+    return this.request<T>(
+      'GET',
+      `${path}${qs ? `?${qs}` : ''}`,
+      undefined,
+      request,
+    );
   }
 
   private send<T>(

@@ -76,12 +76,20 @@ export function createApplyManifestsAction(options: {
         onBehalfOf: await ctx.getInitiatorCredentials(),
         targetPluginId: 'kargo',
       });
-      const { results } = await client.applyManifests(text, { mode }, { token });
+      const { results } = await client.applyManifests(
+        text,
+        { mode },
+        { token },
+      );
       const resources = results.map(r => {
         const m = (r.createdResourceManifest ?? r.updatedResourceManifest)!;
-        const id = [m.metadata.namespace, m.metadata.name].filter(Boolean).join('/');
+        const id = [m.metadata.namespace, m.metadata.name]
+          .filter(Boolean)
+          .join('/');
         ctx.logger.info(
-          `${r.createdResourceManifest ? 'Created' : 'Updated'} ${m.kind} ${id}`,
+          `${r.createdResourceManifest ? 'Created' : 'Updated'} ${
+            m.kind
+          } ${id}`,
         );
         return `${m.kind}/${id}`;
       });

@@ -30,7 +30,7 @@ const manifest = (
     kind,
     metadata: { name, namespace: 'kargo-demo' },
     ...rest,
-  }) as KargoManifest;
+  } as KargoManifest);
 
 const pipeline: EntityPipelineResponse = {
   entityRef: 'component:default/guestbook',
@@ -42,24 +42,43 @@ const pipeline: EntityPipelineResponse = {
           spec: {
             interval: '5m0s',
             freightCreationPolicy: 'Automatic',
-            subscriptions: [{ git: { repoURL: 'https://git.example.com/src.git', branch: 'main' } }],
+            subscriptions: [
+              {
+                git: {
+                  repoURL: 'https://git.example.com/src.git',
+                  branch: 'main',
+                },
+              },
+            ],
           },
         }),
       ],
       stages: [
         manifest('Stage', 'dev', {
           spec: {
-            requestedFreight: [{ origin: { kind: 'Warehouse', name: 'guestbook' }, sources: { direct: true } }],
+            requestedFreight: [
+              {
+                origin: { kind: 'Warehouse', name: 'guestbook' },
+                sources: { direct: true },
+              },
+            ],
           },
           status: {
             health: { status: 'Healthy' },
-            freightHistory: [{ items: { 'Warehouse/guestbook': { name: 'abc123' } } }],
+            freightHistory: [
+              { items: { 'Warehouse/guestbook': { name: 'abc123' } } },
+            ],
             lastPromotion: { status: { phase: 'Succeeded' } },
           },
         }),
         manifest('Stage', 'prod', {
           spec: {
-            requestedFreight: [{ origin: { kind: 'Warehouse', name: 'guestbook' }, sources: { stages: ['dev'] } }],
+            requestedFreight: [
+              {
+                origin: { kind: 'Warehouse', name: 'guestbook' },
+                sources: { stages: ['dev'] },
+              },
+            ],
           },
         }),
       ],
@@ -82,10 +101,14 @@ describe('EntityKargoContent', () => {
       </EntityProvider>,
       { apis: [[kargoApiRef, api]] },
     );
-    expect(await screen.findByText('Kargo project kargo-demo')).toBeInTheDocument();
+    expect(
+      await screen.findByText('Kargo project kargo-demo'),
+    ).toBeInTheDocument();
     const stages = screen.getByRole('table', { name: 'Stages' });
     const dev = within(stages).getByText('dev').closest('tr')!;
-    expect(within(dev).getByText('guestbook from Warehouse')).toBeInTheDocument();
+    expect(
+      within(dev).getByText('guestbook from Warehouse'),
+    ).toBeInTheDocument();
     expect(within(dev).getByText('calm-fox')).toBeInTheDocument();
     expect(within(dev).getByText('Healthy')).toBeInTheDocument();
     expect(within(dev).getByText('Succeeded')).toBeInTheDocument();
@@ -95,7 +118,9 @@ describe('EntityKargoContent', () => {
     expect(within(prod).getByText('never promoted')).toBeInTheDocument();
     const warehouses = screen.getByRole('table', { name: 'Warehouses' });
     expect(
-      within(warehouses).getByText('git https://git.example.com/src.git @ main'),
+      within(warehouses).getByText(
+        'git https://git.example.com/src.git @ main',
+      ),
     ).toBeInTheDocument();
     expect(api.getEntityPipeline).toHaveBeenCalledWith({
       kind: 'Component',
@@ -111,7 +136,10 @@ describe('EntityKargoContent', () => {
         projects: [
           {
             name: 'kargo-demo',
-            error: { name: 'NotFoundError', message: 'Project "kargo-demo" not found' },
+            error: {
+              name: 'NotFoundError',
+              message: 'Project "kargo-demo" not found',
+            },
             warehouses: [],
             stages: [],
             freight: [],
@@ -129,17 +157,26 @@ describe('EntityKargoContent', () => {
     expect(
       await screen.findByText(/Kargo project "kargo-demo" cannot be shown/),
     ).toBeInTheDocument();
-    expect(screen.getByText('Project "kargo-demo" not found')).toBeInTheDocument();
+    expect(
+      screen.getByText('Project "kargo-demo" not found'),
+    ).toBeInTheDocument();
   });
 
   it('shows the backend error instead of an empty card', async () => {
     const response = new Response(
       JSON.stringify({
-        error: { name: 'NotAllowedError', message: 'You are not allowed to do this (kargo.project.read)' },
+        error: {
+          name: 'NotAllowedError',
+          message: 'You are not allowed to do this (kargo.project.read)',
+        },
         request: { method: 'GET', url: '/x' },
         response: { statusCode: 403 },
       }),
-      { status: 403, statusText: 'Forbidden', headers: { 'Content-Type': 'application/json' } },
+      {
+        status: 403,
+        statusText: 'Forbidden',
+        headers: { 'Content-Type': 'application/json' },
+      },
     );
     const error = await ResponseError.fromResponse(response as any);
     const api = fakeApi(jest.fn().mockRejectedValue(error));
@@ -150,7 +187,9 @@ describe('EntityKargoContent', () => {
       { apis: [[kargoApiRef, api]] },
     );
     expect(
-      await screen.findByText(/You are not allowed to do this \(kargo.project.read\)/),
+      await screen.findByText(
+        /You are not allowed to do this \(kargo.project.read\)/,
+      ),
     ).toBeInTheDocument();
   });
 });

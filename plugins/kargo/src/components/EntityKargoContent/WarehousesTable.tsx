@@ -6,16 +6,20 @@ import TableHead from '@material-ui/core/TableHead';
 import TableRow from '@material-ui/core/TableRow';
 
 type Subscription = {
-  image?: { repoURL: string; imageSelectionStrategy?: string; constraint?: string };
+  image?: {
+    repoURL: string;
+    imageSelectionStrategy?: string;
+    constraint?: string;
+  };
   git?: { repoURL: string; branch?: string; commitSelectionStrategy?: string };
   chart?: { repoURL: string; name?: string; semverConstraint?: string };
 };
 
 function describeSubscription(s: Subscription): string {
   if (s.image) {
-    return `image ${s.image.repoURL} (${s.image.imageSelectionStrategy ?? 'SemVer'}${
-      s.image.constraint ? ` ${s.image.constraint}` : ''
-    })`;
+    return `image ${s.image.repoURL} (${
+      s.image.imageSelectionStrategy ?? 'SemVer'
+    }${s.image.constraint ? ` ${s.image.constraint}` : ''})`;
   }
   if (s.git) {
     return `git ${s.git.repoURL}${s.git.branch ? ` @ ${s.git.branch}` : ''}`;
@@ -48,7 +52,9 @@ export function WarehousesTable(props: { warehouses: KargoManifest[] }) {
             <TableRow key={warehouse.metadata.name}>
               <TableCell>{warehouse.metadata.name}</TableCell>
               <TableCell>
-                {(spec.subscriptions ?? []).map(describeSubscription).join('; ')}
+                {(spec.subscriptions ?? [])
+                  .map(describeSubscription)
+                  .join('; ')}
               </TableCell>
               <TableCell>{spec.interval}</TableCell>
               <TableCell>{spec.freightCreationPolicy}</TableCell>
