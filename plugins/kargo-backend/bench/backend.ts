@@ -1,10 +1,15 @@
 /**
- * The backend under test: `startTestBackend` with the real Kargo plugin
- * (DatabaseKargoStore, ManifestApplier, EntityPipelineLoader, createRouter,
- * mounted at /api/kargo), mock permissions that allow everything, and the
- * in-memory catalog. The only service replaced beyond what the router tests
- * use is the root HTTP router, so that the server listens on 127.0.0.1 only
- * (startTestBackend's own listens on every interface).
+ * The backend under test: the real Kargo plugin (DatabaseKargoStore,
+ * ManifestApplier, EntityPipelineLoader, createRouter, mounted at
+ * /api/kargo) started by the Backstage backend system with the same mock
+ * services as `startTestBackend` (the router tests' setup), mock permissions
+ * that allow everything, and the in-memory catalog.
+ *
+ * Why not `startTestBackend` itself: it works outside jest, but its HTTP
+ * server listens on every interface (host ""), and it cannot be given another
+ * root HTTP router (it reads its own server in a getter and throws). So this
+ * file builds the backend with `createSpecializedBackend`, exactly as
+ * startTestBackend does, with a root HTTP router on 127.0.0.1 only.
  */
 import {
   DefaultRootHttpRouter,
@@ -17,7 +22,8 @@ import {
   coreServices,
   createServiceFactory,
 } from '@backstage/backend-plugin-api';
-import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
+import { createSpecializedBackend } from '@backstage/backend-app-api';
+import { mockServices } from '@backstage/backend-test-utils';
 import type { Entity } from '@backstage/catalog-model';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
@@ -26,7 +32,7 @@ import type { Knex } from 'knex';
 import kargoPlugin from '../src';
 
 export const BACKEND_DESCRIPTION =
-  'startTestBackend (@backstage/backend-test-utils) with the real kargo plugin (`import kargoPlugin from "../src"`: DatabaseKargoStore, ManifestApplier, EntityPipelineLoader, createRouter at /api/kargo); mockServices.database.factory({ knex }), mockServices.permissions.factory({ result: ALLOW }), catalogServiceMock.factory({ entities }), mock httpAuth (default user credentials); root HTTP router replaced by the same middleware stack listening on 127.0.0.1:0';
+  'the real kargo plugin (`import kargoPlugin from "../src"`: DatabaseKargoStore, ManifestApplier, EntityPipelineLoader, createRouter at /api/kargo) started by createSpecializedBackend with startTestBackend\'s mock services (mockServices.database.factory({ knex }), mockServices.permissions.factory({ result: ALLOW }), catalogServiceMock.factory({ entities }), mock auth/httpAuth/httpRouter), and startTestBackend\'s root HTTP router stack listening on 127.0.0.1:0 instead of all interfaces';
 
 export type BenchBackend = { baseUrl: string; stop(): Promise<void> };
 
@@ -63,16 +69,36 @@ export async function startBenchBackend(
     },
   });
 
-  const backend = await startTestBackend({
-    features: [
-      kargoPlugin,
-      loopbackRootHttpRouter,
+  const backend = createSpecializedBackend({
+    // startTestBackend's defaults (its alpha services are not used by kargo).
+    defaultServiceFactories: [
+      mockServices.auth.factory(),
+      mockServices.auditor.factory(),
+      mockServices.cache.factory(),
+      mockServices.rootConfig.factory(),
+      mockServices.httpAuth.factory(),
+      mockServices.httpRouter.factory(),
+      mockServices.lifecycle.factory(),
+      mockServices.logger.factory(),
+      mockServices.permissionsRegistry.factory(),
+      mockServices.rootHealth.factory(),
+      mockServices.rootLifecycle.factory(),
+      mockServices.rootLogger.factory(),
+      mockServices.scheduler.factory(),
+      mockServices.userInfo.factory(),
+      mockServices.urlReader.factory(),
+      mockServices.events.factory(),
       mockServices.discovery.factory(),
-      mockServices.database.factory({ knex }),
-      mockServices.permissions.factory({ result: AuthorizeResult.ALLOW }),
-      catalogServiceMock.factory({ entities }),
+      loopbackRootHttpRouter,
     ],
   });
+  backend.add(kargoPlugin);
+  backend.add(mockServices.database.factory({ knex }));
+  backend.add(
+    mockServices.permissions.factory({ result: AuthorizeResult.ALLOW }),
+  );
+  backend.add(catalogServiceMock.factory({ entities }));
+  await backend.start();
   if (!server) {
     throw new Error('the root HTTP router was not started');
   }

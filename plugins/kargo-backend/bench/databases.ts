@@ -65,7 +65,10 @@ export function sqliteProvider(): DatabaseProvider {
 export function postgresUrl(): string {
   const env: Record<string, string | undefined> = { ...process.env };
   try {
-    const file = readFileSync(resolve(__dirname, '../../../.test-servers.env'), 'utf8');
+    const file = readFileSync(
+      resolve(__dirname, '../../../.test-servers.env'),
+      'utf8',
+    );
     for (const line of file.split('\n')) {
       const m = /^([A-Z0-9_]+)=(.*)$/.exec(line.trim());
       if (m && env[m[1]] === undefined) env[m[1]] = m[2];
@@ -74,7 +77,9 @@ export function postgresUrl(): string {
     // no file: fall back to the environment and the default
   }
   const fromTests = Object.keys(env)
-    .filter(k => /^BACKSTAGE_TEST_DATABASE_POSTGRES\d+_CONNECTION_STRING$/.test(k))
+    .filter(k =>
+      /^BACKSTAGE_TEST_DATABASE_POSTGRES\d+_CONNECTION_STRING$/.test(k),
+    )
     .sort()
     .map(k => env[k]);
   return (

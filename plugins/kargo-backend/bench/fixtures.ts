@@ -20,10 +20,25 @@ import { stringify } from 'yaml';
 import type { ResourceContent, ResourceKey } from '../src/database';
 import { keyOf, toContent } from '../src/manifests/conversion';
 
+/** What the fixtures look like, for the printed report. */
+export const FIXTURE_DESCRIPTION = [
+  'Stages form a layered DAG dev → test → uat → staging → canary → prod → prod-dr, each layer up to 3× as wide as the one before, the last taking the rest; every Stage after the first layer takes Freight from one upstream Stage of the previous layer (a quarter of them from two: fan-in), for every Warehouse of its project, with a 7-step promotion template (git-clone … argocd-update), vars, and for prod layers a soak time and verification',
+  'Freight: an image (tag, digest, annotation) plus, for 2 of the 3 Warehouses, a Git commit; named by computeFreightName, with an alias and discoveredAt one every 20/45/60 min on average per Warehouse; the Freight Stages hold carries status.currentlyIn/verifiedIn',
+  'Stage status: freightHistory of 3 collections (current first, one item per Warehouse with its images/commits), 3 conditions, health, lastPromotion',
+];
+
 /** Fixed "now" of the fixtures, so every run stores the same data. */
 const T0 = Date.parse('2026-06-01T12:00:00Z');
 const GITOPS_REPO = 'https://github.com/acme/gitops.git';
-const LAYER_NAMES = ['dev', 'test', 'uat', 'staging', 'canary', 'prod', 'prod-dr'];
+const LAYER_NAMES = [
+  'dev',
+  'test',
+  'uat',
+  'staging',
+  'canary',
+  'prod',
+  'prod-dr',
+];
 
 /** mulberry32: a small seeded PRNG, so fixtures are identical every run. */
 export function seededRandom(seed: number): () => number {
@@ -41,7 +56,8 @@ const hex = (algorithm: 'sha1' | 'sha256', text: string) =>
   createHash(algorithm).update(text).digest('hex');
 
 /** Seconds-precision RFC 3339, as Kargo writes timestamps. */
-const rfc3339 = (ms: number) => new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
+const rfc3339 = (ms: number) =>
+  new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
 
 type Manifest = JsonObject & { kind: string; metadata: JsonObject };
 
@@ -59,9 +75,26 @@ type WarehouseDef = {
 };
 
 const WAREHOUSES: WarehouseDef[] = [
-  { name: 'app', image: 'ghcr.io/acme/app', git: 'https://github.com/acme/app-config.git', everyMinutes: 20, share: 0.5 },
-  { name: 'sidecar', image: 'ghcr.io/acme/sidecar', everyMinutes: 45, share: 0.3 },
-  { name: 'platform', image: 'ghcr.io/acme/platform-operator', git: 'https://github.com/acme/platform.git', everyMinutes: 60, share: 0.2 },
+  {
+    name: 'app',
+    image: 'ghcr.io/acme/app',
+    git: 'https://github.com/acme/app-config.git',
+    everyMinutes: 20,
+    share: 0.5,
+  },
+  {
+    name: 'sidecar',
+    image: 'ghcr.io/acme/sidecar',
+    everyMinutes: 45,
+    share: 0.3,
+  },
+  {
+    name: 'platform',
+    image: 'ghcr.io/acme/platform-operator',
+    git: 'https://github.com/acme/platform.git',
+    everyMinutes: 60,
+    share: 0.2,
+  },
 ];
 
 function projectManifest(project: string): Manifest {
@@ -74,10 +107,23 @@ function projectManifest(project: string): Manifest {
 
 function warehouseManifest(project: string, w: WarehouseDef): Manifest {
   const subscriptions: JsonObject[] = [
-    { image: { repoURL: w.image, imageSelectionStrategy: 'SemVer', constraint: '^1.0.0', discoveryLimit: 20 } },
+    {
+      image: {
+        repoURL: w.image,
+        imageSelectionStrategy: 'SemVer',
+        constraint: '^1.0.0',
+        discoveryLimit: 20,
+      },
+    },
   ];
   if (w.git) {
-    subscriptions.push({ git: { repoURL: w.git, branch: 'main', commitSelectionStrategy: 'NewestFromBranch' } });
+    subscriptions.push({
+      git: {
+        repoURL: w.git,
+        branch: 'main',
+        commitSelectionStrategy: 'NewestFromBranch',
+      },
+    });
   }
   return {
     apiVersion: KARGO_API_VERSION,
@@ -96,7 +142,8 @@ export function planStages(count: number, random: () => number): StagePlan[] {
   const layers: StagePlan[][] = [];
   let remaining = count;
   for (let layer = 0; remaining > 0; layer++) {
-    const wanted = layer === LAYER_NAMES.length - 1 ? remaining : 2 * 3 ** layer;
+    const wanted =
+      layer === LAYER_NAMES.length - 1 ? remaining : 2 * 3 ** layer;
     const width = Math.min(wanted, remaining);
     const prefix = LAYER_NAMES[layer] ?? `tier${layer}`;
     const previous = layers[layer - 1] ?? [];
@@ -110,7 +157,11 @@ export function planStages(count: number, random: () => number): StagePlan[] {
           upstream.push(previous[(primary + 1) % previous.length].name);
         }
       }
-      plans.push({ name: `${prefix}-${String(i + 1).padStart(3, '0')}`, layer, upstream });
+      plans.push({
+        name: `${prefix}-${String(i + 1).padStart(3, '0')}`,
+        layer,
+        upstream,
+      });
     }
     layers.push(plans);
     remaining -= width;
@@ -118,7 +169,11 @@ export function planStages(count: number, random: () => number): StagePlan[] {
   return layers.flat();
 }
 
-function stageManifest(project: string, plan: StagePlan, warehouses: WarehouseDef[]): Manifest {
+function stageManifest(
+  project: string,
+  plan: StagePlan,
+  warehouses: WarehouseDef[],
+): Manifest {
   const { name, layer, upstream } = plan;
   const prod = name.startsWith('prod');
   return {
@@ -138,7 +193,10 @@ function stageManifest(project: string, plan: StagePlan, warehouses: WarehouseDe
         origin: { kind: 'Warehouse', name: w.name },
         sources:
           layer === 0
-            ? { direct: true, autoPromotionOptions: { selectionPolicy: 'NewestFreight' } }
+            ? {
+                direct: true,
+                autoPromotionOptions: { selectionPolicy: 'NewestFreight' },
+              }
             : { stages: upstream, ...(prod ? { requiredSoakTime: '1h' } : {}) },
       })),
       promotionTemplate: {
@@ -163,20 +221,34 @@ function stageManifest(project: string, plan: StagePlan, warehouses: WarehouseDe
                 images: warehouses.map(w => ({ image: w.image })),
               },
             },
-            { uses: 'kustomize-build', config: { path: `./src/env/${name}`, outPath: './out' } },
+            {
+              uses: 'kustomize-build',
+              config: { path: `./src/env/${name}`, outPath: './out' },
+            },
             {
               uses: 'git-commit',
               as: 'commit',
-              config: { path: './out', message: '${{ outputs["update-image"].commitMessage }}' },
+              config: {
+                path: './out',
+                message: '${{ outputs["update-image"].commitMessage }}',
+              },
             },
-            { uses: 'git-push', config: { path: './out', targetBranch: `stage/${name}` } },
+            {
+              uses: 'git-push',
+              config: { path: './out', targetBranch: `stage/${name}` },
+            },
             {
               uses: 'argocd-update',
               config: {
                 apps: [
                   {
                     name: `app-${name}`,
-                    sources: [{ repoURL: GITOPS_REPO, desiredRevision: '${{ outputs.commit.commit }}' }],
+                    sources: [
+                      {
+                        repoURL: GITOPS_REPO,
+                        desiredRevision: '${{ outputs.commit.commit }}',
+                      },
+                    ],
                   },
                 ],
               },
@@ -185,7 +257,12 @@ function stageManifest(project: string, plan: StagePlan, warehouses: WarehouseDe
         },
       },
       ...(prod
-        ? { verification: { analysisTemplates: [{ name: 'smoke-test' }], args: [{ name: 'env', value: name }] } }
+        ? {
+            verification: {
+              analysisTemplates: [{ name: 'smoke-test' }],
+              args: [{ name: 'env', value: name }],
+            },
+          }
         : {}),
     },
   };
@@ -194,10 +271,21 @@ function stageManifest(project: string, plan: StagePlan, warehouses: WarehouseDe
 // ---------------------------------------------------------------------------
 // Freight
 
-type Freight = { manifest: Manifest; name: string; origin: string; discoveredAt: number };
+type Freight = {
+  manifest: Manifest;
+  name: string;
+  origin: string;
+  discoveredAt: number;
+};
 
 /** `count` Freight of one Warehouse, newest first. */
-function freightOf(project: string, w: WarehouseDef, count: number, random: () => number, aliases: Set<string>): Freight[] {
+function freightOf(
+  project: string,
+  w: WarehouseDef,
+  count: number,
+  random: () => number,
+  aliases: Set<string>,
+): Freight[] {
   const out: Freight[] = [];
   let at = T0 - random() * w.everyMinutes * 60_000;
   for (let newest = 0; newest < count; newest++) {
@@ -209,7 +297,12 @@ function freightOf(project: string, w: WarehouseDef, count: number, random: () =
         repoURL: w.image,
         tag,
         digest: `sha256:${hex('sha256', `${w.image}:${tag}`)}`,
-        annotations: { 'org.opencontainers.image.revision': hex('sha1', `${w.name}-${serial}`) },
+        annotations: {
+          'org.opencontainers.image.revision': hex(
+            'sha1',
+            `${w.name}-${serial}`,
+          ),
+        },
       },
     ];
     const commits = w.git
@@ -226,9 +319,10 @@ function freightOf(project: string, w: WarehouseDef, count: number, random: () =
       : undefined;
     const content = { origin, images, ...(commits ? { commits } : {}) };
     const name = computeFreightName(content as any);
-    let alias = generateFreightAlias(random);
-    if (aliases.has(alias)) {
-      alias = `${alias}-${serial.toString(36)}`;
+    const base = generateFreightAlias(random);
+    let alias = base;
+    for (let n = 1; aliases.has(alias); n++) {
+      alias = `${base}-${n}`;
     }
     aliases.add(alias);
     const discoveredAt = Math.floor(at / 1000) * 1000;
@@ -253,20 +347,36 @@ function freightOf(project: string, w: WarehouseDef, count: number, random: () =
 /** The FreightReference Kargo keeps in a Stage's freightHistory. */
 function freightReference(f: Freight): JsonObject {
   const { origin, images, commits } = f.manifest;
-  return { name: f.name, origin, images, ...(commits ? { commits } : {}) } as JsonObject;
+  return {
+    name: f.name,
+    origin,
+    images,
+    ...(commits ? { commits } : {}),
+  } as JsonObject;
 }
 
 // ---------------------------------------------------------------------------
 // Validation and store content
 
-export type StoreItem = { key: ResourceKey; content: ResourceContent; status: JsonObject };
+export type StoreItem = {
+  key: ResourceKey;
+  content: ResourceContent;
+  status: JsonObject;
+};
 
 /** Validates like the API does (defaults filled in) and converts to store content. */
-export function toStoreItem(manifest: Manifest, status: JsonObject = {}): StoreItem {
+export function toStoreItem(
+  manifest: Manifest,
+  status: JsonObject = {},
+): StoreItem {
   const result = validateManifest(manifest);
   if (!result.ok) {
     throw new Error(
-      `fixture ${manifest.kind} ${manifest.metadata.name} is invalid: ${result.issues.map(i => `${i.path}: ${i.message}`).join('; ')}`,
+      `fixture ${manifest.kind} ${
+        manifest.metadata.name
+      } is invalid: ${result.issues
+        .map(i => `${i.path}: ${i.message}`)
+        .join('; ')}`,
     );
   }
   const resource = result.resource as unknown as Manifest & { kind: any };
@@ -332,37 +442,57 @@ export function layerSummary(plans: StagePlan[]): string {
  * Stage holds current Freight in `status.freightHistory[0]`: a Stage in
  * layer k holds roughly the (3k..3k+2)-th newest Freight of each origin.
  */
-export function loadFixture(project: string, stageCount: number, freightCount: number) {
+export function loadFixture(
+  project: string,
+  stageCount: number,
+  freightCount: number,
+) {
   const random = seededRandom(2);
   const aliases = new Set<string>();
   const freightByOrigin = new Map<string, Freight[]>();
   let assigned = 0;
   WAREHOUSES.forEach((w, i) => {
     const count =
-      i === WAREHOUSES.length - 1 ? freightCount - assigned : Math.round(freightCount * w.share);
+      i === WAREHOUSES.length - 1
+        ? freightCount - assigned
+        : Math.round(freightCount * w.share);
     assigned += count;
     freightByOrigin.set(w.name, freightOf(project, w, count, random, aliases));
   });
 
   const plans = planStages(stageCount, random);
-  const freightStatus = new Map<string, { currentlyIn: JsonObject; verifiedIn: JsonObject }>();
+  const freightStatus = new Map<
+    string,
+    { currentlyIn: JsonObject; verifiedIn: JsonObject }
+  >();
   const stages: StoreItem[] = plans.map(plan => {
     const promotedAt = T0 - plan.layer * 6 * 3600_000;
     const history: JsonObject[] = [0, 1, 2].map(back => {
       const items: JsonObject = {};
       for (const w of WAREHOUSES) {
         const list = freightByOrigin.get(w.name)!;
-        const index = Math.min(list.length - 1, plan.layer * 3 + back * 3 + Math.floor(random() * 3));
+        const index = Math.min(
+          list.length - 1,
+          plan.layer * 3 + back * 3 + Math.floor(random() * 3),
+        );
         items[`Warehouse/${w.name}`] = freightReference(list[index]);
       }
-      const names = Object.values(items).map(i => (i as JsonObject).name).sort().join(',');
+      const names = Object.values(items)
+        .map(i => (i as JsonObject).name)
+        .sort()
+        .join(',');
       return { id: hex('sha1', names), items };
     });
     for (const ref of Object.values(history[0].items as JsonObject)) {
       const name = (ref as JsonObject).name as string;
-      const status = freightStatus.get(name) ?? { currentlyIn: {}, verifiedIn: {} };
+      const status = freightStatus.get(name) ?? {
+        currentlyIn: {},
+        verifiedIn: {},
+      };
       status.currentlyIn[plan.name] = { since: rfc3339(promotedAt) };
-      status.verifiedIn[plan.name] = { verifiedAt: rfc3339(promotedAt + 300_000) };
+      status.verifiedIn[plan.name] = {
+        verifiedAt: rfc3339(promotedAt + 300_000),
+      };
       freightStatus.set(name, status);
     }
     const condition = (type: string, reason: string) => ({
@@ -375,11 +505,17 @@ export function loadFixture(project: string, stageCount: number, freightCount: n
     });
     const status: JsonObject = {
       observedGeneration: 1,
-      conditions: [condition('Ready', 'Ready'), condition('Healthy', 'Healthy'), condition('Verified', 'Verified')],
+      conditions: [
+        condition('Ready', 'Ready'),
+        condition('Healthy', 'Healthy'),
+        condition('Verified', 'Verified'),
+      ],
       freightHistory: history,
       health: { status: 'Healthy' },
       lastPromotion: {
-        name: `${plan.name}.01j${hex('sha1', plan.name).slice(0, 23)}.${(history[0].id as string).slice(0, 7)}`,
+        name: `${plan.name}.01j${hex('sha1', plan.name).slice(0, 23)}.${(
+          history[0].id as string
+        ).slice(0, 7)}`,
         finishedAt: rfc3339(promotedAt),
         status: { phase: 'Succeeded', finishedAt: rfc3339(promotedAt) },
       },
@@ -388,7 +524,9 @@ export function loadFixture(project: string, stageCount: number, freightCount: n
   });
 
   const allFreight = [...freightByOrigin.values()].flat();
-  const freight = allFreight.map(f => toStoreItem(f.manifest, freightStatus.get(f.name) ?? {}));
+  const freight = allFreight.map(f =>
+    toStoreItem(f.manifest, freightStatus.get(f.name) ?? {}),
+  );
   return {
     project: toStoreItem(projectManifest(project)),
     warehouses: WAREHOUSES.map(w => toStoreItem(warehouseManifest(project, w))),

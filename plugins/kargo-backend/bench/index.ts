@@ -20,6 +20,7 @@ import {
   postgresUrl,
   sqliteProvider,
 } from './databases';
+import { FIXTURE_DESCRIPTION } from './fixtures';
 import { HEADER, machine, markdown, rows, textTable, titles } from './report';
 import { DatabaseResult, RunOptions, runDatabase } from './run';
 
@@ -40,7 +41,8 @@ type ChildMessage =
   | { type: 'result'; result: DatabaseResult }
   | { type: 'unavailable'; reason: string };
 
-const redact = (url: string) => url.replace(/\/\/([^:/@]+):[^@]*@/, '//$1:***@');
+const redact = (url: string) =>
+  url.replace(/\/\/([^:/@]+):[^@]*@/, '//$1:***@');
 
 /** In the child: run one database and report to the parent over IPC. */
 async function child(kind: DatabaseKind) {
@@ -51,7 +53,10 @@ async function child(kind: DatabaseKind) {
     const url = postgresUrl();
     const pg = await postgresProvider(url);
     if ('unavailable' in pg) {
-      await send({ type: 'unavailable', reason: `${redact(url)}: ${pg.unavailable}` });
+      await send({
+        type: 'unavailable',
+        reason: `${redact(url)}: ${pg.unavailable}`,
+      });
       return;
     }
     provider = pg;
@@ -76,7 +81,11 @@ function runChild(kind: DatabaseKind): Promise<ChildMessage> {
     });
     let answer: ChildMessage | undefined;
     const timer = setTimeout(() => {
-      console.error(`!!! ${kind}: no result after ${CHILD_TIMEOUT_MS / 1000} s, killing pid ${proc.pid}`);
+      console.error(
+        `!!! ${kind}: no result after ${
+          CHILD_TIMEOUT_MS / 1000
+        } s, killing pid ${proc.pid}`,
+      );
       proc.kill('SIGKILL');
     }, CHILD_TIMEOUT_MS);
     proc.on('message', (m: ChildMessage) => {
@@ -86,7 +95,8 @@ function runChild(kind: DatabaseKind): Promise<ChildMessage> {
     proc.on('exit', code => {
       clearTimeout(timer);
       if (answer && code === 0) resolvePromise(answer);
-      else reject(new Error(`the ${kind} benchmark process exited with ${code}`));
+      else
+        reject(new Error(`the ${kind} benchmark process exited with ${code}`));
     });
   });
 }
@@ -105,8 +115,12 @@ async function main() {
     process.exit(0);
   }
   const write = !args.includes('--no-write');
-  const only = args.includes('--only') ? args[args.indexOf('--only') + 1] : undefined;
-  const kinds = (['sqlite', 'postgres'] as DatabaseKind[]).filter(k => !only || k === only);
+  const only = args.includes('--only')
+    ? args[args.indexOf('--only') + 1]
+    : undefined;
+  const kinds = (['sqlite', 'postgres'] as DatabaseKind[]).filter(
+    k => !only || k === only,
+  );
   const ci = process.env.CI === 'true';
 
   const started = Date.now();
@@ -120,11 +134,13 @@ async function main() {
   let failed = false;
   for (const kind of kinds) {
     console.log(`${kind}:`);
-    const answer = await runChild(kind).catch(error => {
-      console.error(`!!! ${kind}: ${error.message}`);
+    let answer: ChildMessage | undefined;
+    try {
+      answer = await runChild(kind);
+    } catch (error) {
+      console.error(`!!! ${kind}: ${(error as Error).message}`);
       failed = true;
-      return undefined;
-    });
+    }
     if (answer?.type === 'result') {
       results.push(answer.result);
       console.log(`  [${kind}] done in ${answer.result.seconds.toFixed(0)} s`);
@@ -134,25 +150,38 @@ async function main() {
         `PostgreSQL is NOT reachable: ${answer.reason}`,
         'Its figures are SKIPPED. Start it with `npm run servers` and run `npm run bench` again',
         '(or point KARGO_BENCH_POSTGRES_URL at a server).',
-        ci ? 'CI=true: a missing PostgreSQL fails the run.' : 'With CI=true this fails the run.',
+        ci
+          ? 'CI=true: a missing PostgreSQL fails the run.'
+          : 'With CI=true this fails the run.',
       ]);
       if (ci) failed = true;
     }
   }
 
   const totalSeconds = (Date.now() - started) / 1000;
-  const table = textTable(HEADER, rows(results, titles(OPTIONS)));
+  const table = results.length
+    ? textTable(HEADER, rows(results, titles(OPTIONS)))
+    : 'No figures: no database run completed.';
   console.log(`\n${table}\n`);
   for (const r of results) {
     console.log(`${r.database}: ${r.version}`);
     for (const n of r.notes) console.log(`  - ${n}`);
   }
+  console.log('Fixtures:');
+  for (const d of FIXTURE_DESCRIPTION) console.log(`  - ${d}`);
   console.log(`\nTotal run time: ${totalSeconds.toFixed(0)} s`);
   if (write && results.length) {
     mkdirSync(dirname(DOC), { recursive: true });
     writeFileSync(
       DOC,
-      markdown({ machine: m, options: OPTIONS, results, skipped, backend: BACKEND_DESCRIPTION, totalSeconds }),
+      markdown({
+        machine: m,
+        options: OPTIONS,
+        results,
+        skipped,
+        backend: BACKEND_DESCRIPTION,
+        totalSeconds,
+      }),
     );
     console.log(`Wrote ${DOC}`);
   }
@@ -160,7 +189,8 @@ async function main() {
 }
 
 main().catch(error => {
-  console.error(error);
+  // Database errors quote whole statements: keep the report readable.
+  console.error(String(error?.stack ?? error).slice(0, 3000));
   if (process.send) process.exit(1); // a child: do not linger on open pools
   process.exitCode = 1;
 });

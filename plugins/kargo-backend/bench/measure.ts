@@ -1,4 +1,3 @@
-/* eslint-disable no-console */
 /**
  * Timing helpers: wall-clock milliseconds with process.hrtime, nearest-rank
  * percentiles, and RSS after a full garbage collection.
@@ -13,25 +12,6 @@ export async function timed(fn: () => Promise<unknown>): Promise<number> {
   const start = now();
   await fn();
   return now() - start;
-}
-
-/**
- * Runs `fn(i)` for i = 0..count-1, one after the other (never concurrent),
- * after `warmup` untimed runs, and answers the durations in milliseconds.
- */
-export async function series(
-  count: number,
-  fn: (i: number) => Promise<unknown>,
-  options: { warmup?: number } = {},
-): Promise<number[]> {
-  for (let i = 0; i < (options.warmup ?? 0); i++) {
-    await fn(i);
-  }
-  const durations: number[] = [];
-  for (let i = 0; i < count; i++) {
-    durations.push(await timed(() => fn(i)));
-  }
-  return durations;
 }
 
 /** Nearest-rank percentile (p in 0..100) of unsorted samples. */

@@ -3,6 +3,7 @@
  */
 import { readFileSync } from 'node:fs';
 import os from 'node:os';
+import { FIXTURE_DESCRIPTION } from './fixtures';
 import type { DatabaseResult, Figure, RunOptions } from './run';
 
 export type Machine = {
@@ -17,7 +18,9 @@ export type Machine = {
 export function machine(): Machine {
   let cpu = os.cpus()[0]?.model ?? 'unknown';
   try {
-    const m = /^model name\s*:\s*(.+)$/m.exec(readFileSync('/proc/cpuinfo', 'utf8'));
+    const m = /^model name\s*:\s*(.+)$/m.exec(
+      readFileSync('/proc/cpuinfo', 'utf8'),
+    );
     if (m) cpu = m[1].trim();
   } catch {
     // not Linux: keep os.cpus()
@@ -34,8 +37,14 @@ export function machine(): Machine {
 
 export function titles(o: RunOptions): Record<Figure['id'], string> {
   return {
-    apply: `Apply ${o.applyCount.toLocaleString('en')} resources in one request (${o.applyReps} reps, fresh DB each)`,
-    freight: `Freight list page, limit=${o.pageSize} (${o.freight.toLocaleString('en')} Freight, ${o.stages} Stages; ${o.requests} requests)`,
+    apply: `Apply ${o.applyCount.toLocaleString(
+      'en',
+    )} resources in one request (${o.applyReps} reps, fresh DB each)`,
+    freight: `Freight list page, limit=${
+      o.pageSize
+    } (${o.freight.toLocaleString('en')} Freight, ${o.stages} Stages; ${
+      o.requests
+    } requests)`,
     pipeline: `Entity pipeline answer, ${o.stages}-Stage project (${o.requests} requests)`,
     rss: 'Backend RSS after loading and serving the above',
   };
@@ -43,29 +52,40 @@ export function titles(o: RunOptions): Record<Figure['id'], string> {
 
 export const BASELINES: Record<Figure['id'], string> = {
   apply:
-    'one raw knex `insert` of the same 1,000 rows (the exact columns and JSON the store writes for these manifests, prepared beforehand) in one transaction, on a freshly migrated database; what any apply must at least pay to write the rows',
+    'raw knex inserts of the same 1,000 rows (the exact columns and JSON the store writes for these manifests, prepared beforehand), 250 rows per statement (knex writes a SQLite multi-row insert as a compound SELECT, capped at 500 terms), all in one transaction on a freshly migrated database: what any apply must at least pay to write the rows',
   freight:
     'the keyset `SELECT` DatabaseKargoStore issues (same WHERE, ORDER BY sort_at DESC, name DESC, LIMIT limit+1), run with raw knex over the same sequence of pages, rows left as strings: the floor the API adds routing, auth, permission check, the Project lookup, JSON parsing of rows, manifest conversion, serialisation and HTTP to',
   pipeline:
     "raw knex `SELECT` of the project's Stage and Warehouse rows, then of the Freight the Stages hold by name or alias (names known to the harness beforehand), rows left as strings; the API additionally looks up the catalog entity and the Project, lists recent Promotions, parses the Stages' status to find the Freight, and converts and serialises everything",
-  rss:
-    'process.memoryUsage().rss after two forced GCs, measured in the same (fresh) process once the backend had started on the empty database, before anything was loaded. Both readings include the harness fixtures held in memory and the HTTP client, which runs in the same process',
+  rss: 'process.memoryUsage().rss after two forced GCs, measured in the same (fresh) process once the backend had started on the empty database, before anything was loaded. Both readings include the harness fixtures held in memory and the HTTP client, which runs in the same process',
 };
 
 const fmt = (v: number, unit: string) =>
   unit === 'ms' ? `${v.toFixed(v < 10 ? 2 : 1)} ms` : `${v.toFixed(0)} MiB`;
 
 export type Row = string[];
-export const HEADER: Row = ['Figure', 'Database', 'Stat', 'Kargo API', 'Baseline', 'Ratio', 'Target'];
+export const HEADER: Row = [
+  'Figure',
+  'Database',
+  'Stat',
+  'Kargo API',
+  'Baseline',
+  'Ratio',
+  'Target',
+];
 
-export function rows(results: DatabaseResult[], names: Record<Figure['id'], string>): Row[] {
+export function rows(
+  results: DatabaseResult[],
+  names: Record<Figure['id'], string>,
+): Row[] {
   const out: Row[] = [];
   for (const id of ['apply', 'freight', 'pipeline', 'rss'] as const) {
     for (const r of results) {
       const figure = r.figures.find(f => f.id === id);
       if (!figure) continue;
       for (const s of figure.stats) {
-        const target = figure.target?.stat === s.label ? figure.target : undefined;
+        const target =
+          figure.target?.stat === s.label ? figure.target : undefined;
         out.push([
           names[id],
           r.database,
@@ -73,7 +93,9 @@ export function rows(results: DatabaseResult[], names: Record<Figure['id'], stri
           fmt(s.ours, figure.unit),
           fmt(s.baseline, figure.unit),
           `${(s.ours / s.baseline).toFixed(s.ours / s.baseline < 10 ? 2 : 1)}×`,
-          target ? `< ${target.below} ms ${s.ours < target.below ? 'met' : 'MISSED'}` : '',
+          target
+            ? `< ${target.below} ms ${s.ours < target.below ? 'met' : 'MISSED'}`
+            : '',
         ]);
       }
     }
@@ -84,19 +106,39 @@ export function rows(results: DatabaseResult[], names: Record<Figure['id'], stri
 /** Plain aligned table; repeated figure/database cells are left blank. */
 export function textTable(header: Row, body: Row[]): string {
   const shown = body.map((row, i) =>
-    row.map((cell, c) => (c < 2 && i > 0 && body[i - 1][c] === cell && (c === 0 || body[i - 1][0] === row[0]) ? '' : cell)),
+    row.map((cell, c) =>
+      c < 2 &&
+      i > 0 &&
+      body[i - 1][c] === cell &&
+      (c === 0 || body[i - 1][0] === row[0])
+        ? ''
+        : cell,
+    ),
   );
-  const widths = header.map((h, c) => Math.max(h.length, ...shown.map(r => r[c].length)));
+  const widths = header.map((h, c) =>
+    Math.max(h.length, ...shown.map(r => r[c].length)),
+  );
   const line = (r: Row) =>
-    r.map((cell, c) => (c >= 3 && c <= 5 ? cell.padStart(widths[c]) : cell.padEnd(widths[c]))).join('  ').trimEnd();
-  return [line(header), widths.map(w => '-'.repeat(w)).join('  '), ...shown.map(line)].join('\n');
+    r
+      .map((cell, c) =>
+        c >= 3 && c <= 5 ? cell.padStart(widths[c]) : cell.padEnd(widths[c]),
+      )
+      .join('  ')
+      .trimEnd();
+  return [
+    line(header),
+    widths.map(w => '-'.repeat(w)).join('  '),
+    ...shown.map(line),
+  ].join('\n');
 }
 
 export function markdownTable(header: Row, body: Row[]): string {
   const esc = (s: string) => s.replace(/\|/g, '\\|');
   return [
     `| ${header.join(' | ')} |`,
-    `|${header.map((_, c) => (c >= 3 && c <= 5 ? ' ---: ' : ' --- ')).join('|')}|`,
+    `|${header
+      .map((_, c) => (c >= 3 && c <= 5 ? ' ---: ' : ' --- '))
+      .join('|')}|`,
     ...body.map(r => `| ${r.map(esc).join(' | ')} |`),
   ].join('\n');
 }
@@ -125,8 +167,7 @@ file.
 - Memory: ${m.memory}
 - OS: ${m.os}
 - Node.js: ${m.node}
-${versions.join('\n')}
-${skipped.map(s => `- SKIPPED: ${s}`).join('\n')}
+${[...versions, ...skipped.map(s => `- SKIPPED: ${s}`)].join('\n')}
 
 Total run time: ${args.totalSeconds.toFixed(0)} s.
 
@@ -149,20 +190,34 @@ ${markdownTable(HEADER, rows(results, names))}
 - Apply: \`POST /api/kargo/v1beta1/resources\` with one multi-document YAML body;
   each repetition starts a new backend on a new, empty database (the plugin
   runs its migrations) and times only the request.
-- Freight list: \`GET /api/kargo/v1beta1/projects/shop/freight?limit=${options.pageSize}\`.
-  Of the ${options.requests} requests every 4th asks for the first page (someone opening the
+- Freight list: \`GET /api/kargo/v1beta1/projects/shop/freight?limit=${
+    options.pageSize
+  }\`.
+  Of the ${
+    options.requests
+  } requests every 4th asks for the first page (someone opening the
   list), the others walk through all pages with \`continue\` and start over
   after the last one.
 - Entity pipeline: \`GET /api/kargo/v1beta1/entity/component/default/shop/pipeline\`
   for a Component annotated \`kargo.akuity.io/project: shop\`.
+${FIXTURE_DESCRIPTION.map(d => `- ${d}.`).join('\n')}
 - The project is loaded with \`DatabaseKargoStore.createResource\` (with
   status) in one transaction, from manifests validated by the same
   \`validateManifest\` the API uses; the load is not measured.
 
-${results.map(r => `### ${r.database}\n\n${r.notes.map(n => `- ${n}`).join('\n')}\n- run time: ${r.seconds.toFixed(0)} s`).join('\n\n')}
+${results
+  .map(
+    r =>
+      `### ${r.database}\n\n${r.notes
+        .map(n => `- ${n}`)
+        .join('\n')}\n- run time: ${r.seconds.toFixed(0)} s`,
+  )
+  .join('\n\n')}
 
 ## Baselines
 
-${(Object.keys(BASELINES) as Figure['id'][]).map(id => `- **${names[id]}**: ${BASELINES[id]}.`).join('\n')}
+${(Object.keys(BASELINES) as Figure['id'][])
+  .map(id => `- **${names[id]}**: ${BASELINES[id]}.`)
+  .join('\n')}
 `;
 }

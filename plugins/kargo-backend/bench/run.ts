@@ -45,6 +45,7 @@ const PROJECT = 'shop';
 const APPLY_PROJECT = 'bench-apply';
 const MIGRATIONS = resolve(__dirname, '../migrations');
 const MiB = 1024 * 1024;
+const RAW_INSERT_CHUNK = 250;
 
 const ENTITY: Entity = {
   apiVersion: 'backstage.io/v1alpha1',
@@ -66,7 +67,11 @@ function freightPageQuery(knex: Knex, limit: number, after?: Cursor) {
     q.andWhere(w =>
       w
         .where('sort_at', '<', after.sortAt)
-        .orWhere(w2 => w2.where('sort_at', '=', after.sortAt).andWhere('name', '<', after.name)),
+        .orWhere(w2 =>
+          w2
+            .where('sort_at', '=', after.sortAt)
+            .andWhere('name', '<', after.name),
+        ),
     );
   }
   return q
@@ -131,23 +136,41 @@ export async function runDatabase(
     const rssBefore = rssAfterGc();
     const heapBefore = process.memoryUsage().heapUsed;
 
-    log(`loading ${load.freight.length} Freight and ${load.stages.length} Stages through the store`);
+    log(
+      `loading ${load.freight.length} Freight and ${load.stages.length} Stages through the store`,
+    );
     const store = await DatabaseKargoStore.create({
-      database: { getClient: async () => main.knex, migrations: { skip: true } },
+      database: {
+        getClient: async () => main.knex,
+        migrations: { skip: true },
+      },
     });
     const loadMs = await timed(() =>
       store.transaction(async tx => {
-        for (const item of [load.project, ...load.warehouses, ...load.stages, ...load.freight]) {
+        for (const item of [
+          load.project,
+          ...load.warehouses,
+          ...load.stages,
+          ...load.freight,
+        ]) {
           await tx.createResource(item.key, item.content, item.status);
         }
       }),
     );
-    notes.push(`load through DatabaseKargoStore.createResource in one transaction: ${(loadMs / 1000).toFixed(1)} s (not a figure)`);
+    notes.push(
+      `load through DatabaseKargoStore.createResource in one transaction: ${(
+        loadMs / 1000
+      ).toFixed(1)} s (not a figure)`,
+    );
 
     // Freight pages over HTTP.
     log(`${requests} Freight page requests (limit=${pageSize})`);
     const freightUrl = (token?: string) =>
-      `${backend.baseUrl}/v1beta1/projects/${PROJECT}/freight?limit=${pageSize}${token ? `&continue=${encodeURIComponent(token)}` : ''}`;
+      `${
+        backend.baseUrl
+      }/v1beta1/projects/${PROJECT}/freight?limit=${pageSize}${
+        token ? `&continue=${encodeURIComponent(token)}` : ''
+      }`;
     for (let i = 0; i < 10; i++) await get(freightUrl()); // warm-up
     const httpPages = pagingPattern<string>();
     const httpFreight: number[] = [];
@@ -159,9 +182,12 @@ export async function runDatabase(
       freightBytes += body.length;
       const page = JSON.parse(body);
       if (page.items.length !== pageSize) {
-        throw new Error(`Freight page ${i} has ${page.items.length} items, expected ${pageSize}`);
+        throw new Error(
+          `Freight page ${i} has ${page.items.length} items, expected ${pageSize}`,
+        );
       }
-      if (i < 4) httpFirstPages.push(page.items.map((f: any) => f.metadata.name));
+      if (i < 4)
+        httpFirstPages.push(page.items.map((f: any) => f.metadata.name));
       httpPages.record(i, page.metadata.continue);
     }
 
@@ -171,27 +197,49 @@ export async function runDatabase(
     const rawFreight: number[] = [];
     for (let i = 0; i < requests; i++) {
       const start = now();
-      const rows = await freightPageQuery(main.knex, pageSize, rawPages.cursorFor(i));
+      const rows = await freightPageQuery(
+        main.knex,
+        pageSize,
+        rawPages.cursorFor(i),
+      );
       rawFreight.push(now() - start);
       const last = rows[pageSize - 1];
       if (i < 4) {
-        const names = rows.slice(0, pageSize).map((r: any) => r.name).join();
+        const names = rows
+          .slice(0, pageSize)
+          .map((r: any) => r.name)
+          .join();
         if (names !== httpFirstPages[i].join()) {
           throw new Error(`raw page ${i} differs from the API's page ${i}`);
         }
       }
-      rawPages.record(i, rows.length > pageSize ? { name: last.name, sortAt: Number(last.sort_at) } : undefined);
+      rawPages.record(
+        i,
+        rows.length > pageSize
+          ? { name: last.name, sortAt: Number(last.sort_at) }
+          : undefined,
+      );
     }
     figures.push({
       id: 'freight',
       unit: 'ms',
       stats: [
-        { label: 'p50', ours: percentile(httpFreight, 50), baseline: percentile(rawFreight, 50) },
-        { label: 'p99', ours: percentile(httpFreight, 99), baseline: percentile(rawFreight, 99) },
+        {
+          label: 'p50',
+          ours: percentile(httpFreight, 50),
+          baseline: percentile(rawFreight, 50),
+        },
+        {
+          label: 'p99',
+          ours: percentile(httpFreight, 99),
+          baseline: percentile(rawFreight, 99),
+        },
       ],
       target: { stat: 'p99', below: 50 },
     });
-    notes.push(`Freight page: ${kib(freightBytes / requests)} of JSON on average`);
+    notes.push(
+      `Freight page: ${kib(freightBytes / requests)} of JSON on average`,
+    );
 
     // Entity pipeline over HTTP.
     log(`${requests} entity pipeline requests`);
@@ -204,7 +252,8 @@ export async function runDatabase(
       ['freight', answer.freight.length, load.currentFreight.length],
     ];
     for (const [what, got, want] of expected) {
-      if (got !== want) throw new Error(`pipeline answer has ${got} ${what}, expected ${want}`);
+      if (got !== want)
+        throw new Error(`pipeline answer has ${got} ${what}, expected ${want}`);
     }
     for (let i = 0; i < 4; i++) await get(pipelineUrl); // warm-up
     const httpPipeline: number[] = [];
@@ -212,11 +261,18 @@ export async function runDatabase(
       httpPipeline.push((await get(pipelineUrl)).ms);
     }
     const rawPipelineQueries = async () => {
-      await main.knex(TABLE).where('project', PROJECT).whereIn('kind', ['Warehouse', 'Stage']);
+      await main
+        .knex(TABLE)
+        .where('project', PROJECT)
+        .whereIn('kind', ['Warehouse', 'Stage']);
       await main
         .knex(TABLE)
         .where({ kind: 'Freight', project: PROJECT })
-        .andWhere(w => w.whereIn('name', load.currentFreight).orWhereIn('alias', load.currentFreight));
+        .andWhere(w =>
+          w
+            .whereIn('name', load.currentFreight)
+            .orWhereIn('alias', load.currentFreight),
+        );
     };
     for (let i = 0; i < 4; i++) await rawPipelineQueries(); // warm-up
     const rawPipeline: number[] = [];
@@ -227,8 +283,16 @@ export async function runDatabase(
       id: 'pipeline',
       unit: 'ms',
       stats: [
-        { label: 'p50', ours: percentile(httpPipeline, 50), baseline: percentile(rawPipeline, 50) },
-        { label: 'p99', ours: percentile(httpPipeline, 99), baseline: percentile(rawPipeline, 99) },
+        {
+          label: 'p50',
+          ours: percentile(httpPipeline, 50),
+          baseline: percentile(rawPipeline, 50),
+        },
+        {
+          label: 'p99',
+          ours: percentile(httpPipeline, 99),
+          baseline: percentile(rawPipeline, 99),
+        },
       ],
       target: { stat: 'p99', below: 150 },
     });
@@ -239,10 +303,14 @@ export async function runDatabase(
     figures.push({
       id: 'rss',
       unit: 'MiB',
-      stats: [{ label: 'after gc', ours: rssAfter / MiB, baseline: rssBefore / MiB }],
+      stats: [
+        { label: 'after gc', ours: rssAfter / MiB, baseline: rssBefore / MiB },
+      ],
     });
     notes.push(
-      `V8 heap used after gc: ${(heapBefore / MiB).toFixed(0)} MiB before loading, ${(heapAfter / MiB).toFixed(0)} MiB after`,
+      `V8 heap used after gc: ${(heapBefore / MiB).toFixed(
+        0,
+      )} MiB before loading, ${(heapAfter / MiB).toFixed(0)} MiB after`,
     );
   } finally {
     await backend.stop();
@@ -252,7 +320,11 @@ export async function runDatabase(
   // ---- Apply: one request per fresh database, against a raw bulk insert.
   const body = apply.yaml;
   notes.push(
-    `apply: Project + 1 Warehouse + ${options.applyCount - 2} Stages (layers ${apply.layers}) = ${apply.manifests.length} documents, ${kib(Buffer.byteLength(body))} of YAML`,
+    `apply: Project + 1 Warehouse + ${options.applyCount - 2} Stages (layers ${
+      apply.layers
+    }) = ${apply.manifests.length} documents, ${kib(
+      Buffer.byteLength(body),
+    )} of YAML`,
   );
   const httpApply: number[] = [];
   const rawApply: number[] = [];
@@ -274,7 +346,9 @@ export async function runDatabase(
       }
       const results = JSON.parse(text).results;
       if (results.length !== apply.manifests.length) {
-        throw new Error(`apply: ${results.length} results, expected ${apply.manifests.length}`);
+        throw new Error(
+          `apply: ${results.length} results, expected ${apply.manifests.length}`,
+        );
       }
     } finally {
       await server.stop();
@@ -286,9 +360,20 @@ export async function runDatabase(
       await raw.knex.migrate.latest({ directory: MIGRATIONS });
       const stamp = Date.now();
       const rows = apply.items.map(item => toRow(item, randomUUID(), stamp));
-      rawApply.push(await timed(() => raw.knex.transaction(trx => trx(TABLE).insert(rows))));
+      rawApply.push(
+        await timed(() =>
+          raw.knex.transaction(async trx => {
+            // knex writes SQLite multi-row inserts as a compound SELECT,
+            // which SQLite caps at 500 terms: insert in chunks of 250.
+            for (let i = 0; i < rows.length; i += RAW_INSERT_CHUNK) {
+              await trx(TABLE).insert(rows.slice(i, i + RAW_INSERT_CHUNK));
+            }
+          }),
+        ),
+      );
       const [{ count }] = await raw.knex(TABLE).count({ count: '*' });
-      if (Number(count) !== rows.length) throw new Error(`raw insert wrote ${count} rows`);
+      if (Number(count) !== rows.length)
+        throw new Error(`raw insert wrote ${count} rows`);
     } finally {
       await raw.dispose();
     }
@@ -301,7 +386,11 @@ export async function runDatabase(
       { label: 'max', ours: max(httpApply), baseline: max(rawApply) },
     ],
   });
-  notes.push(`apply per repetition: API ${httpApply.map(ms).join(', ')}; raw insert ${rawApply.map(ms).join(', ')}`);
+  notes.push(
+    `apply per repetition: API ${httpApply
+      .map(ms)
+      .join(', ')}; raw insert ${rawApply.map(ms).join(', ')}`,
+  );
 
   return {
     database: provider.label,

@@ -194,7 +194,7 @@ describe.each(databases.eachSupportedId())('DatabaseKargoStore on %s', id => {
     const forDev = await store.listResources({
       kind: 'Promotion',
       project: 'demo',
-      stage: 'dev',
+      stages: ['dev'],
       order: 'newest',
     });
     expect(forDev.items.map(p => p.name)).toEqual(['p1']);

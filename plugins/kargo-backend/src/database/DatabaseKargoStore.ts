@@ -123,8 +123,8 @@ export class DatabaseKargoStore implements KargoStore {
     if (query.origins?.length) {
       q.whereIn('origin', query.origins);
     }
-    if (query.stage !== undefined) {
-      q.andWhere('stage', query.stage);
+    if (query.stages) {
+      q.whereIn('stage', query.stages);
     }
     if (query.names?.length) {
       const names = query.names;

@@ -49,8 +49,8 @@ export type ListQuery = {
   project?: string;
   /** Freight: only these origin Warehouses. */
   origins?: string[];
-  /** Promotions: only those for this Stage. */
-  stage?: string;
+  /** Promotions: only those for these Stages. */
+  stages?: string[];
   /** Only these names (and, for Freight, aliases). */
   names?: string[];
   /** `name` ascending, or `newest` first by sortAt. */

@@ -33,6 +33,19 @@ function currentFreightNames(stage: StoredResource): string[] {
 }
 
 /**
+ * A Stage as the tab needs it: its Freight history cut to the current
+ * collection (the full history, up to 10 entries, is on the Stage itself).
+ */
+function withCurrentFreightOnly(stage: StoredResource) {
+  const manifest = toManifest(stage);
+  const history = stage.status.freightHistory;
+  if (Array.isArray(history) && history.length > 1) {
+    manifest.status = { ...stage.status, freightHistory: history.slice(0, 1) };
+  }
+  return manifest;
+}
+
+/**
  * Builds what an entity's Promotions tab shows, in one answer: the projects
  * its annotations name, with their Stages, Warehouses, current Freight and
  * recent Promotions.
@@ -112,22 +125,22 @@ export class EntityPipelineLoader {
           })
         ).items
       : [];
-    const shown = new Set(stages.map(s => s.name));
     const promotions = (
       await this.store.listResources({
         kind: 'Promotion',
         project: name,
+        stages: stageFilter ? stages.map(s => s.name) : undefined,
         order: 'newest',
         limit: RECENT_PROMOTIONS,
       })
-    ).items.filter(p => shown.has(p.stage ?? ''));
+    ).items;
     const byName = (a: StoredResource, b: StoredResource) =>
       a.name.localeCompare(b.name);
     return {
       name,
       project: toManifest(project),
       warehouses: warehouses.sort(byName).map(toManifest),
-      stages: orderStages(stages).map(toManifest),
+      stages: orderStages(stages).map(withCurrentFreightOnly),
       freight: freight.map(toManifest),
       promotions: promotions.map(toManifest),
     };

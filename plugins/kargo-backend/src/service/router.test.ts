@@ -84,6 +84,17 @@ const plain = {
   ...guestbook,
   metadata: { name: 'plain', namespace: 'default' },
 };
+const prodOnly = {
+  ...guestbook,
+  metadata: {
+    name: 'prod-only',
+    namespace: 'default',
+    annotations: {
+      'kargo.akuity.io/project': 'demo',
+      'kargo.akuity.io/stages': 'prod',
+    },
+  },
+};
 
 describe.each(databases.eachSupportedId())('router on %s', databaseId => {
   async function startServer(
@@ -103,7 +114,7 @@ describe.each(databases.eachSupportedId())('router on %s', databaseId => {
         kargoPlugin,
         mockServices.database.factory({ knex }),
         permissions.factory,
-        catalogServiceMock.factory({ entities: [guestbook, plain] }),
+        catalogServiceMock.factory({ entities: [guestbook, plain, prodOnly] }),
       ],
     });
     return server;
@@ -553,6 +564,43 @@ images: [{ repoURL: registry.example.com/app, tag: "1.0.${n}", digest: "sha256:$
       '/api/kargo/v1beta1/entity/component/default/nope/pipeline',
     );
     expect(unknown.status).toBe(404);
+  });
+
+  it('answers only the Stages an entity names, with their own recent Promotions', async () => {
+    const server = await startServer();
+    await apply(server, 'post', PIPELINE);
+    const freight = `
+apiVersion: kargo.akuity.io/v1alpha1
+kind: Freight
+metadata: { name: f1, namespace: demo }
+origin: { kind: Warehouse, name: app }
+images: [{ repoURL: registry.example.com/app, tag: "1.0.0", digest: "sha256:${'c'.repeat(64)}" }]
+`;
+    const promotion = (name: string, stage: string) => `
+apiVersion: kargo.akuity.io/v1alpha1
+kind: Promotion
+metadata: { name: ${name}, namespace: demo }
+spec: { stage: ${stage}, freight: f1 }
+`;
+    // More dev Promotions than the answer carries, then one for prod.
+    const docs = [freight, promotion('prod.1', 'prod')];
+    for (let i = 0; i < 120; i++) {
+      docs.push(promotion(`dev.${String(i).padStart(3, '0')}`, 'dev'));
+    }
+    expect((await apply(server, 'post', docs.join('---'))).status).toBe(201);
+
+    const response = await request(server).get(
+      '/api/kargo/v1beta1/entity/component/default/prod-only/pipeline',
+    );
+    expect(response.body.stageFilter).toEqual(['prod']);
+    const [demo] = response.body.projects;
+    expect(demo.stages.map((s: any) => s.metadata.name)).toEqual(['prod']);
+    expect(demo.promotions.map((p: any) => p.metadata.name)).toEqual(['prod.1']);
+
+    const forDev = await request(server)
+      .get('/api/kargo/v1beta1/projects/demo/promotions')
+      .query({ stage: 'dev', limit: 1000 });
+    expect(forDev.body.items).toHaveLength(120);
   });
 
   it('checks read and manage permissions on every route', async () => {

@@ -215,7 +215,7 @@ export async function createRouter(
       project,
       order: collection.order,
       origins: collection.kind === 'Freight' ? origins : undefined,
-      stage: collection.kind === 'Promotion' ? stage : undefined,
+      stages: collection.kind === 'Promotion' && stage ? [stage] : undefined,
       limit,
       after,
     });

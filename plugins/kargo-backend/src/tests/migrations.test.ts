@@ -26,8 +26,13 @@ describe.each(databases.eachSupportedId())('migrations on %s', id => {
       migrationFiles[migrationFiles.length - 1].split('_')[0],
     );
 
+    // Driver errors are matched by message: they come from outside Jest's realm.
+    const insert = async (row: object) => {
+      await knex('kargo_resources').insert(row);
+    };
+
     // 20261126_init: the resource table with its uniqueness rules.
-    await knex('kargo_resources').insert({
+    await insert({
       uid: 'u1',
       kind: 'Freight',
       project: 'demo',
@@ -43,23 +48,23 @@ describe.each(databases.eachSupportedId())('migrations on %s', id => {
       created_at: 1,
       updated_at: 1,
     });
-    await expect(
-      knex('kargo_resources').insert({
-        uid: 'u2',
-        kind: 'Freight',
-        project: 'demo',
-        name: 'f2',
-        resource_version: 1,
-        generation: 1,
-        metadata: '{}',
-        spec: '{}',
-        status: '{}',
-        alias: 'calm-fox',
-        sort_at: 1,
-        created_at: 1,
-        updated_at: 1,
-      }),
-    ).rejects.toThrow();
+    // A second Freight with the same alias in the project is refused.
+    const error = await insert({
+      uid: 'u2',
+      kind: 'Freight',
+      project: 'demo',
+      name: 'f2',
+      resource_version: 1,
+      generation: 1,
+      metadata: '{}',
+      spec: '{}',
+      status: '{}',
+      alias: 'calm-fox',
+      sort_at: 1,
+      created_at: 1,
+      updated_at: 1,
+    }).catch(e => e);
+    expect(String(error?.message)).toMatch(/unique/i);
     const [{ n }] = await knex('kargo_resources').count({ n: '*' });
     expect(Number(n)).toBe(1);
 

@@ -1,10 +1,11 @@
 import { z } from 'zod';
 import { checkDnsLabel } from '../k8sNames';
+// The same URL normalization Freight naming uses (a port of Kargo's pkg/urls).
 import {
-  normalizeChartRepo,
-  normalizeGitUrl,
-  normalizeImageRepo,
-} from '../repoUrls';
+  normalizeChartRepoURL,
+  normalizeGitURL,
+  normalizeImageRepoURL,
+} from '../../freight/urls';
 import {
   crdDuration,
   dropNulls,
@@ -216,10 +217,10 @@ export type WarehouseSubscription = z.output<typeof subscription>;
 /** Identity used by Kargo to refuse two subscriptions to the same repository. */
 function repoKey(sub: WarehouseSubscription): [string, string] | undefined {
   if (sub.image)
-    return ['image', `image:${normalizeImageRepo(sub.image.repoURL)}`];
-  if (sub.git) return ['git', `git:${normalizeGitUrl(sub.git.repoURL)}`];
+    return ['image', `image:${normalizeImageRepoURL(sub.image.repoURL)}`];
+  if (sub.git) return ['git', `git:${normalizeGitURL(sub.git.repoURL)}`];
   if (sub.chart) {
-    const base = `chart:${normalizeChartRepo(sub.chart.repoURL)}`;
+    const base = `chart:${normalizeChartRepoURL(sub.chart.repoURL)}`;
     const isHttp = /^https?:\/\//.test(sub.chart.repoURL);
     return ['chart', isHttp ? `${base}:${sub.chart.name ?? ''}` : base];
   }
