@@ -48,6 +48,26 @@ describe.each(databases.eachSupportedId())('DatabaseKargoStore on %s', id => {
     expect(await store.getResource(stage('dev', 'other'))).toBeUndefined();
   });
 
+  it('answers the existing ones of many keys across kinds and projects', async () => {
+    await store.createResource(stage('dev'), { metadata: {}, spec: {} });
+    await store.createResource(stage('dev', 'other'), { metadata: {}, spec: {} });
+    await store.createResource(freight('f1'), { metadata: {}, spec: {} });
+    const names = Array.from({ length: 1200 }, (_, i) => `s${i}`);
+    const found = await store.getResources([
+      stage('dev'),
+      stage('dev', 'other'),
+      stage('missing'),
+      freight('f1'),
+      freight('dev'),
+      ...names.map(n => stage(n)),
+    ]);
+    expect(found.map(r => `${r.kind}/${r.project}/${r.name}`).sort()).toEqual([
+      'Freight/demo/f1',
+      'Stage/demo/dev',
+      'Stage/other/dev',
+    ]);
+  });
+
   it('refuses a second resource with the same kind, project and name', async () => {
     await store.createResource(stage('dev'), { metadata: {}, spec: {} });
     await expect(

@@ -19,6 +19,7 @@ import {
 
 const TABLE = 'kargo_resources';
 const MAX_CAS_ATTEMPTS = 5;
+const IN_CHUNK = 500;
 
 const migrationsDir = resolvePackagePath(
   '@kargo-backstage/plugin-kargo-backend',
@@ -98,6 +99,27 @@ export class DatabaseKargoStore implements KargoStore {
       .where({ kind: key.kind, project: key.project, name: key.name })
       .first();
     return row ? fromRow(row) : undefined;
+  }
+
+  async getResources(keys: ResourceKey[]): Promise<StoredResource[]> {
+    const groups = new Map<string, ResourceKey[]>();
+    for (const key of keys) {
+      const group = `${key.kind}\u0000${key.project}`;
+      groups.set(group, [...(groups.get(group) ?? []), key]);
+    }
+    const found: StoredResource[] = [];
+    for (const group of groups.values()) {
+      const { kind, project } = group[0];
+      const names = [...new Set(group.map(k => k.name))];
+      // Bounded IN lists: SQLite caps bound parameters per statement.
+      for (let i = 0; i < names.length; i += IN_CHUNK) {
+        const rows = await this.db<Row>(TABLE)
+          .where({ kind, project })
+          .whereIn('name', names.slice(i, i + IN_CHUNK));
+        found.push(...rows.map(fromRow));
+      }
+    }
+    return found;
   }
 
   async getFreight(

@@ -74,6 +74,8 @@ export interface KargoStore {
   transaction<T>(fn: (store: KargoStore) => Promise<T>): Promise<T>;
 
   getResource(key: ResourceKey): Promise<StoredResource | undefined>;
+  /** Those of `keys` that exist, in no particular order (one query per kind and project). */
+  getResources(keys: ResourceKey[]): Promise<StoredResource[]>;
   /** Freight by name, or else by alias. */
   getFreight(
     project: string,

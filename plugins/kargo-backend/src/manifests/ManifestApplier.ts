@@ -89,10 +89,18 @@ export class ManifestApplier {
       this.checkReferences(docs, rawDocs, views, clusterTasks);
       await this.checkPromotionFreight(tx, docs, rawDocs);
 
+      const existing = new Map(
+        (await tx.getResources(docs.map(d => d.key))).map(r => [
+          `${r.kind}/${r.project}/${r.name}`,
+          r,
+        ]),
+      );
       const results: ApplyResult[] = [];
       const batchAliases = new Set<string>();
       for (const doc of docs) {
-        results.push(await this.write(tx, doc, mode, batchAliases));
+        const { kind, project, name } = doc.key;
+        const current = existing.get(`${kind}/${project}/${name}`);
+        results.push(await this.write(tx, doc, current, mode, batchAliases));
       }
       return results;
     });
@@ -386,11 +394,11 @@ export class ManifestApplier {
   private async write(
     tx: KargoStore,
     doc: Doc,
+    existing: StoredResource | undefined,
     mode: ApplyMode,
     batchAliases: Set<string>,
   ): Promise<ApplyResult> {
     const { key, manifest, expectedResourceVersion } = doc;
-    const existing = await tx.getResource(key);
     const content = toContent(manifest);
     if (existing && mode === 'create') {
       throw new ConflictError(

@@ -50,6 +50,14 @@ export type RouterOptions = {
   logger: LoggerService;
 };
 
+function collectionOf(segment: string) {
+  const collection = COLLECTIONS[segment];
+  if (!collection) {
+    throw new NotFoundError(`Unknown collection "${segment}"`);
+  }
+  return collection;
+}
+
 function list(
   kind: KargoKind,
   items: StoredResource[],
@@ -189,10 +197,7 @@ export async function createRouter(
   });
 
   router.get('/v1beta1/projects/:project/:collection', async (req, res) => {
-    const collection = COLLECTIONS[req.params.collection];
-    if (!collection) {
-      throw new NotFoundError(`Unknown collection "${req.params.collection}"`);
-    }
+    const collection = collectionOf(req.params.collection);
     await read(req);
     const { project } = req.params;
     await getProject(project);
@@ -228,7 +233,9 @@ export async function createRouter(
         ? await store.getFreight(project, name)
         : await store.getResource({ kind, project, name });
     if (!resource) {
-      throw new NotFoundError(`${kind} "${project}/${name}" not found`);
+      throw new NotFoundError(
+        `${kind} "${project ? `${project}/` : ''}${name}" not found`,
+      );
     }
     return resource;
   };
@@ -236,12 +243,7 @@ export async function createRouter(
   router.get(
     '/v1beta1/projects/:project/:collection/:name',
     async (req, res) => {
-      const collection = COLLECTIONS[req.params.collection];
-      if (!collection) {
-        throw new NotFoundError(
-          `Unknown collection "${req.params.collection}"`,
-        );
-      }
+      const collection = collectionOf(req.params.collection);
       await read(req);
       const { project, name } = req.params;
       res.json(toManifest(await findOne(collection.kind, project, name)));
@@ -251,12 +253,7 @@ export async function createRouter(
   router.delete(
     '/v1beta1/projects/:project/:collection/:name',
     async (req, res) => {
-      const collection = COLLECTIONS[req.params.collection];
-      if (!collection) {
-        throw new NotFoundError(
-          `Unknown collection "${req.params.collection}"`,
-        );
-      }
+      const collection = collectionOf(req.params.collection);
       await manage(req);
       const { project, name } = req.params;
       const resource = await findOne(collection.kind, project, name);
