@@ -45,7 +45,10 @@ export type ListCursor = { name: string; sortAt?: number };
 
 export type ListQuery = {
   kind: KargoKind;
-  /** Omit for cluster-wide listing across projects (e.g. Projects). */
+  /**
+   * Omit only for kinds whose names are unique across projects (Projects):
+   * the cursor of `order: 'name'` is the name alone.
+   */
   project?: string;
   /** Freight: only these origin Warehouses. */
   origins?: string[];

@@ -79,6 +79,18 @@ describe.each(databases.eachSupportedId())('ManifestApplier on %s', id => {
     );
   });
 
+  it('refuses to delete a ClusterPromotionTask a Stage uses, unless the Stage goes too', async () => {
+    const task = { kind: 'ClusterPromotionTask' as const, project: '', name: 'deploy' };
+    await expect(applier.deleteByKeys([task])).rejects.toThrow(
+      'ClusterPromotionTask "deploy" is used by Stage "demo/dev"; delete or change them first',
+    );
+    await applier.deleteByKeys([
+      { kind: 'Project', project: 'demo', name: 'demo' },
+      task,
+    ]);
+    expect(await store.getResource(task)).toBeUndefined();
+  });
+
   it('refuses to delete Freight a Stage is using, and deletes it once unused', async () => {
     const key = { kind: 'Freight' as const, project: 'demo', name: 'f1' };
     await store.updateStatus(key, {

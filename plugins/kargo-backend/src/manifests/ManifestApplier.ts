@@ -13,13 +13,19 @@ import {
   validateManifest,
 } from '@kargo-backstage/plugin-kargo-common';
 import { isDeepStrictEqual } from 'node:util';
-import type { KargoStore, ResourceKey, StoredResource } from '../database';
+import type {
+  KargoStore,
+  ListCursor,
+  ResourceKey,
+  StoredResource,
+} from '../database';
 import { keyOf, toContent, toManifest } from './conversion';
 import { ProjectView } from './ProjectView';
 import {
   checkStageReferences,
   dependentsOf,
   findStageCycle,
+  taskRefsOf,
 } from './references';
 
 export type ApplyMode = 'create' | 'upsert';
@@ -519,6 +525,16 @@ export class ManifestApplier {
           );
         }
       }
+      if (r.kind === 'ClusterPromotionTask') {
+        const users = await this.stagesUsingClusterTask(tx, r.name, resources);
+        if (users.length) {
+          throw new ConflictError(
+            `ClusterPromotionTask "${r.name}" is used by ${users.join(
+              ', ',
+            )}; delete or change them first`,
+          );
+        }
+      }
       if (
         r.kind === 'Warehouse' ||
         r.kind === 'Stage' ||
@@ -536,5 +552,44 @@ export class ManifestApplier {
         }
       }
     }
+  }
+
+  /** Stages in any project (but those being deleted) that use a ClusterPromotionTask. */
+  private async stagesUsingClusterTask(
+    tx: KargoStore,
+    task: string,
+    deleted: StoredResource[],
+  ): Promise<string[]> {
+    const gone = new Set(
+      deleted.map(d =>
+        d.kind === 'Project' ? d.name : `${d.kind}/${d.project}/${d.name}`,
+      ),
+    );
+    const users: string[] = [];
+    let after: ListCursor | undefined;
+    do {
+      const projects = await tx.listResources({
+        kind: 'Project',
+        order: 'name',
+        after,
+      });
+      for (const project of projects.items) {
+        if (gone.has(project.name)) {
+          continue;
+        }
+        for (const stage of await tx.listAllInProject(project.name, [
+          'Stage',
+        ])) {
+          const uses = taskRefsOf(stage.spec).some(
+            t => t.cluster && t.name === task,
+          );
+          if (uses && !gone.has(`Stage/${stage.project}/${stage.name}`)) {
+            users.push(`Stage "${stage.project}/${stage.name}"`);
+          }
+        }
+      }
+      after = projects.next;
+    } while (after);
+    return users;
   }
 }
