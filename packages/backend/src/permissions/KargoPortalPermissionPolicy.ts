@@ -14,11 +14,12 @@ const READ_ONLY = new Set(['kargo.project.read']);
 const KARGO = new Set(kargoPermissions.map(p => p.name));
 
 /**
- * The portal's policy: everyone signed in may read the catalog and Kargo
- * projects; changing Kargo resources (apply, promote, approve, abort,
- * refresh) needs membership of one of `permission.kargo.operatorGroups`.
- * Other plugins' permissions are allowed for signed-in users, as in a
- * default Backstage, and denied to anonymous callers.
+ * The portal's policy: everyone may read Kargo projects; changing Kargo
+ * resources (apply, promote, approve, abort, refresh) needs a user who is a
+ * member of one of `permission.kargo.operatorGroups`. Requests without a
+ * user come from backend services (the routes refuse anonymous callers):
+ * they may read, never change. Other plugins' permissions are allowed, as in
+ * a default Backstage.
  */
 export class KargoPortalPermissionPolicy implements PermissionPolicy {
   private readonly operatorGroups: Set<string>;
@@ -33,14 +34,11 @@ export class KargoPortalPermissionPolicy implements PermissionPolicy {
     request: PolicyQuery,
     user?: PolicyQueryUser,
   ): Promise<PolicyDecision> {
-    if (!user) {
-      return { result: AuthorizeResult.DENY };
-    }
     const name = request.permission.name;
     if (!KARGO.has(name) || READ_ONLY.has(name)) {
       return { result: AuthorizeResult.ALLOW };
     }
-    const refs = user.info.ownershipEntityRefs ?? [];
+    const refs = user?.info.ownershipEntityRefs ?? [];
     return refs.some(ref => this.operatorGroups.has(ref))
       ? { result: AuthorizeResult.ALLOW }
       : { result: AuthorizeResult.DENY };
