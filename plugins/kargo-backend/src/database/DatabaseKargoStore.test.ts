@@ -50,7 +50,10 @@ describe.each(databases.eachSupportedId())('DatabaseKargoStore on %s', id => {
 
   it('answers the existing ones of many keys across kinds and projects', async () => {
     await store.createResource(stage('dev'), { metadata: {}, spec: {} });
-    await store.createResource(stage('dev', 'other'), { metadata: {}, spec: {} });
+    await store.createResource(stage('dev', 'other'), {
+      metadata: {},
+      spec: {},
+    });
     await store.createResource(freight('f1'), { metadata: {}, spec: {} });
     const names = Array.from({ length: 1200 }, (_, i) => `s${i}`);
     const found = await store.getResources([

@@ -80,7 +80,11 @@ describe.each(databases.eachSupportedId())('ManifestApplier on %s', id => {
   });
 
   it('refuses to delete a ClusterPromotionTask a Stage uses, unless the Stage goes too', async () => {
-    const task = { kind: 'ClusterPromotionTask' as const, project: '', name: 'deploy' };
+    const task = {
+      kind: 'ClusterPromotionTask' as const,
+      project: '',
+      name: 'deploy',
+    };
     await expect(applier.deleteByKeys([task])).rejects.toThrow(
       'ClusterPromotionTask "deploy" is used by Stage "demo/dev"; delete or change them first',
     );

@@ -422,6 +422,18 @@ export class ManifestApplier {
         content.alias = content.spec.alias as string | undefined;
         content.sortAt = existing.sortAt;
       }
+      const unchanged =
+        isDeepStrictEqual(content.metadata, existing.metadata) &&
+        isDeepStrictEqual(content.spec, existing.spec);
+      if (
+        unchanged &&
+        (expectedResourceVersion === undefined ||
+          expectedResourceVersion === existing.resourceVersion)
+      ) {
+        // As Kubernetes does: a no-op update writes nothing and keeps the
+        // resourceVersion, so re-applying the same YAML is free.
+        return { updatedResourceManifest: toManifest(existing) };
+      }
       const updated = await tx.updateResource(key, content, {
         expectedResourceVersion,
       });

@@ -203,6 +203,14 @@ describe.each(databases.eachSupportedId())('router on %s', databaseId => {
     - name: env
       value: development`,
     );
+    const unchanged = await apply(server, 'put', PIPELINE);
+    expect(unchanged.status).toBe(200);
+    expect(
+      unchanged.body.results.map(
+        (r: any) => r.updatedResourceManifest.metadata.resourceVersion,
+      ),
+    ).toEqual(['1', '1', '1', '1']);
+
     const updated = await apply(server, 'put', update);
     expect(updated.status).toBe(200);
     expect(
@@ -234,7 +242,8 @@ describe.each(databases.eachSupportedId())('router on %s', databaseId => {
       '/api/kargo/v1beta1/projects/demo/stages/dev',
     );
     expect(dev.body.spec.vars).toEqual([{ name: 'env', value: 'development' }]);
-    expect(dev.body.metadata.resourceVersion).toBe('3');
+    // The last PUT carried the current version but no change: nothing written.
+    expect(dev.body.metadata.resourceVersion).toBe('2');
   });
 
   it.each([
@@ -574,7 +583,9 @@ apiVersion: kargo.akuity.io/v1alpha1
 kind: Freight
 metadata: { name: f1, namespace: demo }
 origin: { kind: Warehouse, name: app }
-images: [{ repoURL: registry.example.com/app, tag: "1.0.0", digest: "sha256:${'c'.repeat(64)}" }]
+images: [{ repoURL: registry.example.com/app, tag: "1.0.0", digest: "sha256:${'c'.repeat(
+      64,
+    )}" }]
 `;
     const promotion = (name: string, stage: string) => `
 apiVersion: kargo.akuity.io/v1alpha1
@@ -595,7 +606,9 @@ spec: { stage: ${stage}, freight: f1 }
     expect(response.body.stageFilter).toEqual(['prod']);
     const [demo] = response.body.projects;
     expect(demo.stages.map((s: any) => s.metadata.name)).toEqual(['prod']);
-    expect(demo.promotions.map((p: any) => p.metadata.name)).toEqual(['prod.1']);
+    expect(demo.promotions.map((p: any) => p.metadata.name)).toEqual([
+      'prod.1',
+    ]);
 
     const forDev = await request(server)
       .get('/api/kargo/v1beta1/projects/demo/promotions')
