@@ -17,7 +17,8 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const demoDir = join(root, 'data', 'demo');
+// KARGO_DEMO_DIR puts the demo elsewhere (the end-to-end test uses a temp dir).
+const demoDir = resolve(process.env.KARGO_DEMO_DIR ?? join(root, 'data', 'demo'));
 mkdirSync(demoDir, { recursive: true });
 
 const git = (cwd, ...args) =>

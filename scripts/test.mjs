@@ -1,12 +1,15 @@
 #!/usr/bin/env node
-// `npm test`: runs every package's tests (Jest through the Backstage CLI).
+// `npm test`: runs every package's tests (Jest through the Backstage CLI),
+// then, when they pass, the portal's end-to-end test (e2e/*.e2e.mjs: starts
+// the portal as `npm start` does and drives Chromium; `npm run test:e2e`).
+// Arguments go to Jest; with arguments, the end-to-end test is left out.
 //
 // Tests that need a server (PostgreSQL, the OCI registry, Chromium) find it
 // through the variables that scripts/test-servers.sh writes to
 // .test-servers.env. A missing server makes those tests skip with a loud
 // message; under CI=true it is a failure instead.
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -92,4 +95,32 @@ const result = spawnSync(
     },
   },
 );
-process.exit(result.status ?? 1);
+if (result.status !== 0 || args.length) {
+  if (result.status === 0) {
+    console.log(
+      'e2e: left out (arguments given); run it with npm run test:e2e',
+    );
+  }
+  process.exit(result.status ?? 1);
+}
+
+// The end-to-end test, under node's own test runner. It skips with a loud
+// message without Chromium, unless KARGO_TEST_STRICT=1 (set under CI=true).
+const e2eFiles = readdirSync(join(root, 'e2e'))
+  .filter(name => name.endsWith('.e2e.mjs'))
+  .sort()
+  .map(name => join('e2e', name));
+if (!e2eFiles.length) {
+  console.error('e2e: no e2e/*.e2e.mjs file found');
+  process.exit(1);
+}
+console.log(`\ne2e: node --test ${e2eFiles.join(' ')}`);
+const e2e = spawnSync(process.execPath, ['--test', ...e2eFiles], {
+  stdio: 'inherit',
+  cwd: root,
+  env: {
+    ...process.env,
+    KARGO_TEST_STRICT: ci || process.env.KARGO_TEST_STRICT === '1' ? '1' : '',
+  },
+});
+process.exit(e2e.status ?? 1);
