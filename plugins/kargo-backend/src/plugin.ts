@@ -48,6 +48,7 @@ export const kargoPlugin = createBackendPlugin({
         httpAuth: coreServices.httpAuth,
         permissions: coreServices.permissions,
         permissionsRegistry: coreServices.permissionsRegistry,
+        auditor: coreServices.auditor,
         catalog: catalogServiceRef,
       },
       async init(deps) {
@@ -72,6 +73,7 @@ export const kargoPlugin = createBackendPlugin({
             pipelines: new EntityPipelineLoader(store, deps.catalog),
             httpAuth: deps.httpAuth,
             permissions: deps.permissions,
+            auditor: deps.auditor,
             logger,
           }),
         );

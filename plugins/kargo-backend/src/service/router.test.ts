@@ -97,9 +97,31 @@ const prodOnly = {
 };
 
 describe.each(databases.eachSupportedId())('router on %s', databaseId => {
+  const auditEvents: Array<{
+    options: any;
+    outcome?: 'success' | 'fail';
+    meta?: any;
+    error?: Error;
+  }> = [];
+
   async function startServer(
     authorize?: (permission: string) => AuthorizeResult,
   ) {
+    auditEvents.length = 0;
+    const auditor = mockServices.auditor.mock({
+      createEvent: async options => {
+        const event: (typeof auditEvents)[number] = { options };
+        auditEvents.push(event);
+        return {
+          success: async (o?: { meta?: any }) => {
+            Object.assign(event, { outcome: 'success', meta: o?.meta });
+          },
+          fail: async (o: { error: Error }) => {
+            Object.assign(event, { outcome: 'fail', error: o.error });
+          },
+        };
+      },
+    });
     const knex = await databases.init(databaseId);
     const permissions = mockServices.permissions.mock({
       authorize: async requests =>
@@ -114,6 +136,7 @@ describe.each(databases.eachSupportedId())('router on %s', databaseId => {
         kargoPlugin,
         mockServices.database.factory({ knex }),
         permissions.factory,
+        auditor.factory,
         catalogServiceMock.factory({ entities: [guestbook, plain, prodOnly] }),
       ],
     });
@@ -244,6 +267,30 @@ describe.each(databases.eachSupportedId())('router on %s', databaseId => {
     expect(dev.body.spec.vars).toEqual([{ name: 'env', value: 'development' }]);
     // The last PUT carried the current version but no change: nothing written.
     expect(dev.body.metadata.resourceVersion).toBe('2');
+  });
+
+  it('lets one of two concurrent updates from the same version win; the other gets 409', async () => {
+    const server = await startServer();
+    await apply(server, 'post', PIPELINE);
+    const update = (value: string) =>
+      apply(
+        server,
+        'put',
+        stageYaml(
+          'dev',
+          `  requestedFreight:\n    - origin: { kind: Warehouse, name: app }\n      sources: { direct: true }\n  vars:\n    - { name: who, value: ${value} }`,
+        ).replace('namespace: demo', 'namespace: demo\n  resourceVersion: "1"'),
+      );
+    const responses = await Promise.all([update('alice'), update('bob')]);
+    expect(responses.map(r => r.status).sort()).toEqual([200, 409]);
+    const winner = responses.find(r => r.status === 200)!;
+    const dev = await request(server).get(
+      '/api/kargo/v1beta1/projects/demo/stages/dev',
+    );
+    expect(dev.body.metadata.resourceVersion).toBe('2');
+    expect(dev.body.spec.vars).toEqual(
+      winner.body.results[0].updatedResourceManifest.spec.vars,
+    );
   });
 
   it.each([
@@ -614,6 +661,55 @@ spec: { stage: ${stage}, freight: f1 }
       .get('/api/kargo/v1beta1/projects/demo/promotions')
       .query({ stage: 'dev', limit: 1000 });
     expect(forDev.body.items).toHaveLength(120);
+  });
+
+  it('audits every write with who asked, what changed and whether it worked', async () => {
+    const server = await startServer(permission =>
+      permission === 'kargo.resource.manage'
+        ? AuthorizeResult.DENY
+        : AuthorizeResult.ALLOW,
+    );
+    expect((await apply(server, 'post', PIPELINE)).status).toBe(403);
+    expect(auditEvents).toHaveLength(1);
+    expect(auditEvents[0]).toMatchObject({
+      options: {
+        eventId: 'resource-change',
+        severityLevel: 'medium',
+        meta: { action: 'create' },
+      },
+      outcome: 'fail',
+    });
+    expect(auditEvents[0].options.request).toBeDefined(); // the auditor reads the caller from it
+    expect(auditEvents[0].error?.name).toBe('NotAllowedError');
+    expect(
+      (await request(server).get('/api/kargo/v1beta1/projects')).status,
+    ).toBe(200);
+    expect(auditEvents).toHaveLength(1); // reads are not audited
+
+    const allowed = await startServer();
+    expect((await apply(allowed, 'post', PIPELINE)).status).toBe(201);
+    expect(auditEvents[0]).toMatchObject({
+      outcome: 'success',
+      meta: {
+        resources: [
+          'created Project demo',
+          'created Warehouse demo/app',
+          'created Stage demo/dev',
+          'created Stage demo/prod',
+        ],
+      },
+    });
+    expect(
+      (
+        await request(allowed).delete(
+          '/api/kargo/v1beta1/projects/demo/stages/dev',
+        )
+      ).status,
+    ).toBe(409);
+    expect(auditEvents[1]).toMatchObject({
+      options: { meta: { action: 'delete' } },
+      outcome: 'fail',
+    });
   });
 
   it('checks read and manage permissions on every route', async () => {

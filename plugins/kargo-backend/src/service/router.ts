@@ -1,14 +1,21 @@
 import type {
+  AuditorService,
   HttpAuthService,
   LoggerService,
   PermissionsService,
 } from '@backstage/backend-plugin-api';
-import { InputError, NotAllowedError, NotFoundError } from '@backstage/errors';
+import {
+  InputError,
+  NotAllowedError,
+  NotFoundError,
+  toError,
+} from '@backstage/errors';
 import {
   AuthorizeResult,
   BasicPermission,
 } from '@backstage/plugin-permission-common';
 import {
+  ApplyResult,
   KARGO_API_VERSION,
   KargoKind,
   ManifestParseError,
@@ -47,8 +54,22 @@ export type RouterOptions = {
   pipelines: EntityPipelineLoader;
   httpAuth: HttpAuthService;
   permissions: PermissionsService;
+  auditor: AuditorService;
   logger: LoggerService;
 };
+
+/** `created Stage demo/dev`: one applied document, for the audit log. */
+function describeResult(result: ApplyResult): string {
+  const [action, manifest] = result.createdResourceManifest
+    ? ['created', result.createdResourceManifest]
+    : result.updatedResourceManifest
+    ? ['updated', result.updatedResourceManifest]
+    : ['deleted', result.deletedResourceManifest!];
+  const { namespace, name } = manifest.metadata;
+  return `${action} ${manifest.kind} ${
+    namespace ? `${namespace}/` : ''
+  }${name}`;
+}
 
 function collectionOf(segment: string) {
   const collection = COLLECTIONS[segment];
@@ -90,7 +111,7 @@ function parseBody(req: Request): unknown[] {
 export async function createRouter(
   options: RouterOptions,
 ): Promise<express.Router> {
-  const { store, applier, pipelines, httpAuth, permissions } = options;
+  const { store, applier, pipelines, httpAuth, permissions, auditor } = options;
   const router = Router();
 
   /** Every route but /health passes here: credentials, then the permission. */
@@ -110,6 +131,32 @@ export async function createRouter(
   const manage = (req: Request) =>
     authorize(req, kargoResourceManagePermission);
 
+  /**
+   * Every write: audited (who, when, what, and whether it was allowed and
+   * worked), then permission-checked, then applied all or nothing.
+   */
+  const change = async (
+    req: Request,
+    action: 'create' | 'upsert' | 'delete',
+    write: () => Promise<ApplyResult[]>,
+  ): Promise<ApplyResult[]> => {
+    const event = await auditor.createEvent({
+      eventId: 'resource-change',
+      severityLevel: 'medium',
+      request: req,
+      meta: { action },
+    });
+    try {
+      await manage(req);
+      const results = await write();
+      await event.success({ meta: { resources: results.map(describeResult) } });
+      return results;
+    } catch (error) {
+      await event.fail({ error: toError(error) });
+      throw error;
+    }
+  };
+
   router.get('/health', (_req, res) => {
     res.json({ status: 'ok' });
   });
@@ -120,20 +167,24 @@ export async function createRouter(
   });
 
   router.post('/v1beta1/resources', manifestsBody, async (req, res) => {
-    await manage(req);
-    res
-      .status(201)
-      .json({ results: await applier.apply(parseBody(req), 'create') });
+    const results = await change(req, 'create', () =>
+      applier.apply(parseBody(req), 'create'),
+    );
+    res.status(201).json({ results });
   });
 
   router.put('/v1beta1/resources', manifestsBody, async (req, res) => {
-    await manage(req);
-    res.json({ results: await applier.apply(parseBody(req), 'upsert') });
+    const results = await change(req, 'upsert', () =>
+      applier.apply(parseBody(req), 'upsert'),
+    );
+    res.json({ results });
   });
 
   router.delete('/v1beta1/resources', manifestsBody, async (req, res) => {
-    await manage(req);
-    res.json({ results: await applier.delete(parseBody(req)) });
+    const results = await change(req, 'delete', () =>
+      applier.delete(parseBody(req)),
+    );
+    res.json({ results });
   });
 
   router.get('/v1beta1/projects', async (req, res) => {
@@ -165,11 +216,10 @@ export async function createRouter(
   });
 
   router.delete('/v1beta1/projects/:project', async (req, res) => {
-    await manage(req);
     const { project } = req.params;
-    const [result] = await applier.deleteByKeys([
-      { kind: 'Project', project, name: project },
-    ]);
+    const [result] = await change(req, 'delete', () =>
+      applier.deleteByKeys([{ kind: 'Project', project, name: project }]),
+    );
     res.json(result.deletedResourceManifest);
   });
 
@@ -188,11 +238,10 @@ export async function createRouter(
   });
 
   router.delete('/v1beta1/projects/:project/config', async (req, res) => {
-    await manage(req);
     const { project } = req.params;
-    const [result] = await applier.deleteByKeys([
-      { kind: 'ProjectConfig', project, name: project },
-    ]);
+    const [result] = await change(req, 'delete', () =>
+      applier.deleteByKeys([{ kind: 'ProjectConfig', project, name: project }]),
+    );
     res.json(result.deletedResourceManifest);
   });
 
@@ -254,10 +303,10 @@ export async function createRouter(
     '/v1beta1/projects/:project/:collection/:name',
     async (req, res) => {
       const collection = collectionOf(req.params.collection);
-      await manage(req);
       const { project, name } = req.params;
-      const resource = await findOne(collection.kind, project, name);
-      const [result] = await applier.deleteByKeys([resource]);
+      const [result] = await change(req, 'delete', async () =>
+        applier.deleteByKeys([await findOne(collection.kind, project, name)]),
+      );
       res.json(result.deletedResourceManifest);
     },
   );
@@ -287,10 +336,11 @@ export async function createRouter(
   });
 
   router.delete('/v1beta1/system/cluster-config', async (req, res) => {
-    await manage(req);
-    const [result] = await applier.deleteByKeys([
-      { kind: 'ClusterConfig', project: '', name: 'cluster' },
-    ]);
+    const [result] = await change(req, 'delete', () =>
+      applier.deleteByKeys([
+        { kind: 'ClusterConfig', project: '', name: 'cluster' },
+      ]),
+    );
     res.json(result.deletedResourceManifest);
   });
 
