@@ -18,6 +18,7 @@ import {
   ApplyResult,
   KARGO_API_VERSION,
   KargoKind,
+  KargoManifest,
   ManifestParseError,
   kargoProjectReadPermission,
   kargoResourceManagePermission,
@@ -60,11 +61,15 @@ export type RouterOptions = {
 
 /** `created Stage demo/dev`: one applied document, for the audit log. */
 function describeResult(result: ApplyResult): string {
-  const [action, manifest] = result.createdResourceManifest
-    ? ['created', result.createdResourceManifest]
-    : result.updatedResourceManifest
-    ? ['updated', result.updatedResourceManifest]
-    : ['deleted', result.deletedResourceManifest!];
+  const entries: Array<[string, KargoManifest | undefined]> = [
+    ['created', result.createdResourceManifest],
+    ['updated', result.updatedResourceManifest],
+    ['deleted', result.deletedResourceManifest],
+  ];
+  const [action, manifest] = entries.find(([, m]) => m) as [
+    string,
+    KargoManifest,
+  ];
   const { namespace, name } = manifest.metadata;
   return `${action} ${manifest.kind} ${
     namespace ? `${namespace}/` : ''
