@@ -9,3 +9,5 @@ export type {
   StoredResource,
 } from './KargoStore';
 export { DatabaseKargoStore } from './DatabaseKargoStore';
+export type { DiscoveryClaim, DiscoveryQueue } from './DiscoveryQueue';
+export { DatabaseDiscoveryQueue } from './DatabaseDiscoveryQueue';

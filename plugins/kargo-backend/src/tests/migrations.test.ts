@@ -31,7 +31,7 @@ describe.each(databases.eachSupportedId())('migrations on %s', id => {
       await knex('kargo_resources').insert(row);
     };
 
-    // 20261126_init: the resource table with its uniqueness rules.
+    // 20261126a_init: the resource table with its uniqueness rules.
     await insert({
       uid: 'u1',
       kind: 'Freight',

@@ -33,7 +33,13 @@ export type {
 export { stageSchema } from './stage';
 export type { StageResource } from './stage';
 export { warehouseSchema } from './warehouse';
-export type { WarehouseResource, WarehouseSubscription } from './warehouse';
+export type {
+  ChartSubscription,
+  GitSubscription,
+  ImageSubscription,
+  WarehouseResource,
+  WarehouseSubscription,
+} from './warehouse';
 export type { PromotionStep } from './steps';
 
 /** The schema of each kind, validating a whole object and applying defaults. */

@@ -275,3 +275,10 @@ export const warehouseSchema = resourceSchema('Warehouse', {
 });
 
 export type WarehouseResource = z.output<typeof warehouseSchema>;
+
+/** An `image` subscription with Kargo's defaults applied. */
+export type ImageSubscription = z.output<typeof imageSubscription>;
+/** A `git` subscription with Kargo's defaults applied. */
+export type GitSubscription = z.output<typeof gitSubscription>;
+/** A `chart` subscription with Kargo's defaults applied. */
+export type ChartSubscription = z.output<typeof chartSubscription>;

@@ -1,0 +1,179 @@
+import type { DatabaseService } from '@backstage/backend-plugin-api';
+import { Knex } from 'knex';
+import type { DiscoveryClaim, DiscoveryQueue } from './DiscoveryQueue';
+import { DatabaseKargoStore } from './DatabaseKargoStore';
+
+const QUEUE = 'kargo_discovery_queue';
+const RESOURCES = 'kargo_resources';
+
+type DueRow = {
+  project: string;
+  name: string;
+  generation: number | string;
+  checked_generation: number | string | null;
+  failures: number | string | null;
+  queued: string | null;
+};
+
+/** The knex implementation of {@link DiscoveryQueue}. */
+export class DatabaseDiscoveryQueue implements DiscoveryQueue {
+  static async create(options: {
+    database: DatabaseService;
+  }): Promise<DatabaseDiscoveryQueue> {
+    // The resource store owns the migrations of this plugin's database.
+    await DatabaseKargoStore.create(options);
+    return new DatabaseDiscoveryQueue(await options.database.getClient());
+  }
+
+  constructor(
+    private readonly db: Knex,
+    private readonly clock: () => number = Date.now,
+  ) {}
+
+  async claimDue(options: {
+    owner: string;
+    leaseMs: number;
+    limit: number;
+  }): Promise<DiscoveryClaim[]> {
+    const now = this.clock();
+    const candidates: DueRow[] = await this.db(`${RESOURCES} as r`)
+      .leftJoin(`${QUEUE} as q`, join =>
+        join.on('q.project', 'r.project').andOn('q.name', 'r.name'),
+      )
+      .where('r.kind', 'Warehouse')
+      .andWhere(due =>
+        due
+          .whereNull('q.name')
+          .orWhere('q.next_check_at', '<=', now)
+          .orWhereNull('q.checked_generation')
+          .orWhereRaw('q.checked_generation <> r.generation'),
+      )
+      .andWhere(free =>
+        free
+          .whereNull('q.claim_expires_at')
+          .orWhere('q.claim_expires_at', '<', now),
+      )
+      .orderByRaw('q.next_check_at is not null, q.next_check_at')
+      .limit(options.limit)
+      .select(
+        'r.project',
+        'r.name',
+        'r.generation',
+        'q.checked_generation',
+        'q.failures',
+        'q.name as queued',
+      );
+
+    const claims: DiscoveryClaim[] = [];
+    for (const row of candidates) {
+      if (row.queued === null) {
+        // First sight of this Warehouse: a row that is due now.
+        await this.db(QUEUE)
+          .insert({ project: row.project, name: row.name, next_check_at: now })
+          .onConflict(['project', 'name'])
+          .ignore();
+      }
+      // Compare-and-set: only one instance turns a free row into its claim.
+      const taken = await this.db(QUEUE)
+        .where({ project: row.project, name: row.name })
+        .andWhere(free =>
+          free
+            .whereNull('claim_expires_at')
+            .orWhere('claim_expires_at', '<', now),
+        )
+        .update({
+          owner: options.owner,
+          claim_expires_at: now + options.leaseMs,
+        });
+      if (taken === 1) {
+        const generation = Number(row.generation);
+        claims.push({
+          project: row.project,
+          name: row.name,
+          generation,
+          failures: Number(row.failures ?? 0),
+          specChanged:
+            row.checked_generation === null ||
+            Number(row.checked_generation) !== generation,
+        });
+      }
+    }
+    return claims;
+  }
+
+  async renew(
+    claim: DiscoveryClaim,
+    owner: string,
+    leaseMs: number,
+  ): Promise<boolean> {
+    const renewed = await this.db(QUEUE)
+      .where({ project: claim.project, name: claim.name, owner })
+      .update({ claim_expires_at: this.clock() + leaseMs });
+    return renewed === 1;
+  }
+
+  async complete(
+    claim: DiscoveryClaim,
+    owner: string,
+    outcome: { nextCheckAt: number; failed: boolean },
+  ): Promise<void> {
+    const row = await this.db(QUEUE)
+      .where({ project: claim.project, name: claim.name, owner })
+      .first('claimed_at', 'refresh_requested_at');
+    if (!row) {
+      return; // the claim lapsed and another instance took over
+    }
+    // A refresh asked for while this discovery ran is not lost.
+    const refreshedSince =
+      row.refresh_requested_at !== null &&
+      Number(row.refresh_requested_at) >= Number(row.claimed_at);
+    await this.db(QUEUE)
+      .where({ project: claim.project, name: claim.name, owner })
+      .update({
+        owner: null,
+        claimed_at: null,
+        claim_expires_at: null,
+        next_check_at: refreshedSince ? this.clock() : outcome.nextCheckAt,
+        checked_generation: claim.generation,
+        failures: outcome.failed ? claim.failures + 1 : 0,
+      });
+  }
+
+  async requestRefresh(project: string, name: string): Promise<boolean> {
+    const exists = await this.db(RESOURCES)
+      .where({ kind: 'Warehouse', project, name })
+      .first('name');
+    if (!exists) {
+      return false;
+    }
+    const now = this.clock();
+    await this.db(QUEUE)
+      .insert({ project, name, next_check_at: now, refresh_requested_at: now })
+      .onConflict(['project', 'name'])
+      .merge({ next_check_at: now, refresh_requested_at: now });
+    return true;
+  }
+
+  /** Forgets the schedule of Warehouses that no longer exist. */
+  async prune(): Promise<number> {
+    return this.db(QUEUE)
+      .whereNotExists(
+        this.db(RESOURCES)
+          .select(this.db.raw('1'))
+          .where('kind', 'Warehouse')
+          .andWhereRaw(`${RESOURCES}.project = ${QUEUE}.project`)
+          .andWhereRaw(`${RESOURCES}.name = ${QUEUE}.name`),
+      )
+      .delete();
+  }
+
+  async nextCheckAt(
+    project: string,
+    name: string,
+  ): Promise<number | undefined> {
+    const row = await this.db(QUEUE)
+      .where({ project, name })
+      .first('next_check_at');
+    return row ? Number(row.next_check_at) : undefined;
+  }
+}
