@@ -11,3 +11,4 @@ export * from './manifests';
 export * from './freight';
 export * from './api/types';
 export * from './client';
+export * from './durations';

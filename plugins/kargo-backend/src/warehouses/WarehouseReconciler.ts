@@ -1,0 +1,328 @@
+import type { LoggerService } from '@backstage/backend-plugin-api';
+import type { JsonObject } from '@backstage/types';
+import {
+  KARGO_API_VERSION,
+  computeFreightName,
+  parseDuration,
+} from '@kargo-backstage/plugin-kargo-common';
+import type {
+  DiscoveryClaim,
+  DiscoveryQueue,
+  KargoStore,
+  StoredResource,
+} from '../database';
+import type { ManifestApplier } from '../manifests';
+import type { CredentialsProvider } from './discovery/types';
+import { freightFromArtifacts } from './freightFromArtifacts';
+import type {
+  DiscoveredArtifacts,
+  SubscriptionFailure,
+  WarehouseDiscoverer,
+} from './WarehouseDiscoverer';
+
+/** Decides `freightCreationCriteria.expression` for a candidate Freight. */
+export type FreightCriteria = (
+  expression: string,
+  freight: JsonObject,
+) => boolean;
+
+export type WarehouseReconcilerOptions = {
+  store: KargoStore;
+  queue: DiscoveryQueue;
+  applier: ManifestApplier;
+  discoverer: WarehouseDiscoverer;
+  credentials: CredentialsProvider;
+  criteria: FreightCriteria;
+  logger: LoggerService;
+  /** Identifies this backend instance in claims. */
+  owner: string;
+  /** Floor under every Warehouse's interval (Kargo: minReconciliationInterval). */
+  minIntervalMs: number;
+  /** How many Warehouses this instance discovers at once. */
+  concurrency: number;
+  /** Longest one Warehouse's discovery may take before it is abandoned. */
+  timeoutMs: number;
+  clock?: () => number;
+};
+
+type Condition = {
+  type: string;
+  status: 'True' | 'False' | 'Unknown';
+  reason: string;
+  message: string;
+  observedGeneration: number;
+  lastTransitionTime: string;
+};
+
+const FIRST_RETRY_MS = 15_000;
+
+/**
+ * Discovers due Warehouses and turns what they find into Freight. Every
+ * instance runs one; database claims make sure each Warehouse is worked on
+ * by one instance at a time, and each Warehouse runs on its own (a slow or
+ * failing one occupies a slot, never the others' turn).
+ */
+export class WarehouseReconciler {
+  private readonly running = new Set<Promise<void>>();
+  private readonly clock: () => number;
+
+  constructor(private readonly options: WarehouseReconcilerOptions) {
+    this.clock = options.clock ?? Date.now;
+  }
+
+  /** Claims what is due and free slots allow, and starts it; does not wait. */
+  async tick(): Promise<void> {
+    const free = this.options.concurrency - this.running.size;
+    if (free <= 0) {
+      return;
+    }
+    const claims = await this.options.queue.claimDue({
+      owner: this.options.owner,
+      leaseMs: this.leaseMs(),
+      limit: free,
+    });
+    for (const claim of claims) {
+      const work = this.reconcile(claim).finally(() =>
+        this.running.delete(work),
+      );
+      this.running.add(work);
+    }
+  }
+
+  /** Waits until every discovery this instance started has finished. */
+  async idle(): Promise<void> {
+    while (this.running.size) {
+      await Promise.allSettled([...this.running]);
+    }
+  }
+
+  /** The lease outlives the timeout, so a live discovery never loses it. */
+  private leaseMs() {
+    return this.options.timeoutMs + 30_000;
+  }
+
+  async reconcile(claim: DiscoveryClaim): Promise<void> {
+    const { store, queue, owner, logger } = this.options;
+    const key = {
+      kind: 'Warehouse' as const,
+      project: claim.project,
+      name: claim.name,
+    };
+    let nextCheckAt = this.clock() + this.options.minIntervalMs;
+    let failed = false;
+    try {
+      const warehouse = await store.getResource(key);
+      if (!warehouse) {
+        return;
+      }
+      const interval = Math.max(
+        parseDuration(String(warehouse.spec.interval ?? '5m0s')) ?? 300_000,
+        this.options.minIntervalMs,
+      );
+      const result = await this.discover(warehouse);
+      failed = result.failures.length > 0;
+      nextCheckAt =
+        this.clock() +
+        (failed
+          ? Math.min(interval, FIRST_RETRY_MS * 2 ** claim.failures)
+          : interval);
+      await this.writeStatus(warehouse, result);
+    } catch (error) {
+      failed = true;
+      nextCheckAt =
+        this.clock() + FIRST_RETRY_MS * 2 ** Math.min(claim.failures, 6);
+      logger.error(
+        `Discovery of Warehouse ${claim.project}/${claim.name} failed: ${
+          (error as Error).message
+        }`,
+      );
+    } finally {
+      await queue
+        .complete(claim, owner, { nextCheckAt, failed })
+        .catch(error =>
+          logger.error(`Could not release Warehouse ${claim.name}: ${error}`),
+        );
+    }
+  }
+
+  private async discover(warehouse: StoredResource) {
+    const abort = new AbortController();
+    const timer = setTimeout(() => abort.abort(), this.options.timeoutMs);
+    try {
+      return await this.options.discoverer.discover({
+        project: warehouse.project,
+        warehouse: warehouse.name,
+        subscriptions: (warehouse.spec.subscriptions ?? []) as Array<
+          { name?: string } & Record<string, unknown>
+        >,
+        previous: warehouse.status.discoveredArtifacts as
+          | DiscoveredArtifacts
+          | undefined,
+        context: {
+          credentials: this.options.credentials,
+          signal: abort.signal,
+        },
+        now: new Date(this.clock()),
+      });
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  /** Creates the Freight (if due) and records the outcome in the status. */
+  private async writeStatus(
+    warehouse: StoredResource,
+    result: { artifacts: DiscoveredArtifacts; failures: SubscriptionFailure[] },
+  ) {
+    const { artifacts, failures } = result;
+    const conditions: Condition[] = [];
+    let lastFreightID = warehouse.status.lastFreightID as string | undefined;
+
+    if (failures.length) {
+      conditions.push(
+        this.condition(
+          warehouse,
+          'Ready',
+          'False',
+          'DiscoveryFailed',
+          failures.map(f => `${f.subscription}: ${f.error.message}`).join('; '),
+        ),
+      );
+    } else {
+      const outcome = await this.createFreight(warehouse, artifacts);
+      if (outcome.freightName) {
+        lastFreightID = outcome.freightName;
+      }
+      conditions.push(
+        this.condition(
+          warehouse,
+          'Ready',
+          'True',
+          outcome.reason,
+          outcome.message,
+        ),
+      );
+      if (outcome.criteria) {
+        conditions.push(
+          this.condition(
+            warehouse,
+            'FreightCreationCriteriaSatisfied',
+            outcome.criteria === 'met' ? 'True' : 'False',
+            outcome.criteria === 'met'
+              ? 'CriteriaSatisfied'
+              : 'CriteriaNotSatisfied',
+            `freightCreationCriteria.expression ${
+              outcome.criteria === 'met' ? 'holds' : 'does not hold'
+            } for the newest artifacts`,
+          ),
+        );
+      }
+    }
+
+    const status: JsonObject = {
+      ...warehouse.status,
+      observedGeneration: warehouse.generation,
+      discoveredArtifacts: artifacts as unknown as JsonObject,
+      conditions: conditions as unknown as JsonObject[],
+      ...(lastFreightID ? { lastFreightID } : {}),
+    };
+    await this.options.store.updateStatus(warehouse, status);
+  }
+
+  private async createFreight(
+    warehouse: StoredResource,
+    artifacts: DiscoveredArtifacts,
+  ): Promise<{
+    reason: string;
+    message: string;
+    freightName?: string;
+    criteria?: 'met' | 'unmet';
+  }> {
+    const content = freightFromArtifacts(warehouse.name, artifacts);
+    if (!content) {
+      return {
+        reason: 'MissingArtifacts',
+        message:
+          'Some subscriptions found no artifacts yet; Freight needs one from each',
+      };
+    }
+    if (warehouse.spec.freightCreationPolicy === 'Manual') {
+      return {
+        reason: 'ArtifactsDiscovered',
+        message:
+          'Artifacts discovered; freightCreationPolicy is Manual, so Freight is assembled by hand',
+      };
+    }
+    const expression = (
+      warehouse.spec.freightCreationCriteria as JsonObject | undefined
+    )?.expression as string | undefined;
+    if (expression && !this.options.criteria(expression, content)) {
+      return {
+        reason: 'CriteriaNotSatisfied',
+        message:
+          'The newest artifacts do not satisfy freightCreationCriteria.expression',
+        criteria: 'unmet',
+      };
+    }
+    const name = computeFreightName(content as never);
+    const criteria = expression ? ('met' as const) : undefined;
+    const existing = await this.options.store.getResource({
+      kind: 'Freight',
+      project: warehouse.project,
+      name,
+    });
+    if (existing) {
+      return {
+        reason: 'AlreadyExists',
+        message: `Freight ${name} holds the newest artifacts`,
+        freightName: name,
+        criteria,
+      };
+    }
+    const [created] = await this.options.applier.apply(
+      [
+        {
+          apiVersion: KARGO_API_VERSION,
+          kind: 'Freight',
+          metadata: { name, namespace: warehouse.project },
+          ...content,
+          discoveredAt: artifacts.discoveredAt,
+        },
+      ],
+      'create',
+    );
+    const alias = created.createdResourceManifest?.alias;
+    this.options.logger.info(
+      `Warehouse ${warehouse.project}/${warehouse.name} created Freight ${name} (${alias})`,
+    );
+    return {
+      reason: 'NewFreight',
+      message: `Created Freight ${name} (${alias})`,
+      freightName: name,
+      criteria,
+    };
+  }
+
+  private condition(
+    warehouse: StoredResource,
+    type: string,
+    status: Condition['status'],
+    reason: string,
+    message: string,
+  ): Condition {
+    const previous = ((warehouse.status.conditions ?? []) as Condition[]).find(
+      c => c.type === type,
+    );
+    return {
+      type,
+      status,
+      reason,
+      message,
+      observedGeneration: warehouse.generation,
+      lastTransitionTime:
+        previous && previous.status === status
+          ? previous.lastTransitionTime
+          : new Date(this.clock()).toISOString(),
+    };
+  }
+}
