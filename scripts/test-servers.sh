@@ -19,6 +19,7 @@ need_install=()
 command -v pg_ctlcluster >/dev/null || need_install+=(postgresql)
 command -v docker-registry >/dev/null || need_install+=(docker-registry)
 command -v skopeo >/dev/null || need_install+=(skopeo)
+command -v htpasswd >/dev/null || need_install+=(apache2-utils)
 command -v chromium >/dev/null || need_install+=(chromium)
 if [ ${#need_install[@]} -gt 0 ]; then
   echo "test-servers: installing ${need_install[*]}"

@@ -11,5 +11,62 @@ export interface Config {
        */
       manifests?: string[];
     };
+
+    /**
+     * Credentials for container registries, Helm chart repositories and Git
+     * hosts, like Kargo's credential Secrets. The first entry of the right
+     * type whose `repoURL` (exact; scheme, case and `.git` ignored) or
+     * `repoURLPattern` (a regular expression) matches is used. Git hosts
+     * also get credentials from Backstage's `integrations` config.
+     * @visibility backend
+     */
+    credentials?: Array<{
+      /** The kind of repository: `image`, `git` or `helm`. */
+      type: 'image' | 'git' | 'helm';
+      /** One repository, e.g. `ghcr.io/example/app`. */
+      repoURL?: string;
+      /** A regular expression over repository URLs, e.g. `^oci://charts\\.example\\.com/`. */
+      repoURLPattern?: string;
+      username?: string;
+      /**
+       * Password or token. Never shown in API answers, status or logs.
+       * @visibility secret
+       */
+      password: string;
+    }>;
+
+    /** Warehouse discovery. */
+    warehouses?: {
+      /**
+       * Floor under every Warehouse's `interval` (Kargo's
+       * minReconciliationInterval), as a duration such as `5m0s`. Default
+       * `5m0s`.
+       * @visibility backend
+       */
+      minReconciliationInterval?: string;
+      /**
+       * How many Warehouses one backend instance discovers at once.
+       * Default 4.
+       * @visibility backend
+       */
+      concurrency?: number;
+      /**
+       * Longest one Warehouse's discovery may take, as a duration. Default
+       * `5m0s`.
+       * @visibility backend
+       */
+      discoveryTimeout?: string;
+    };
+
+    /** Container registries. */
+    registries?: {
+      /**
+       * Requests per second to one registry host, shared by every
+       * Warehouse on this instance; `429 Retry-After` is honoured too.
+       * Default 20.
+       * @visibility backend
+       */
+      rateLimit?: number;
+    };
   };
 }

@@ -10,12 +10,13 @@ import {
   kargoArtifactSubscribersExtensionPoint,
   kargoPromotionStepsExtensionPoint,
 } from '@kargo-backstage/plugin-kargo-node';
-import { DatabaseKargoStore } from './database';
+import { DatabaseDiscoveryQueue, DatabaseKargoStore } from './database';
 import { ExtensionRegistry } from './extensions/ExtensionRegistry';
 import { ManifestApplier } from './manifests';
 import { EntityPipelineLoader } from './service/EntityPipelineLoader';
 import { ManifestBootstrapper } from './service/ManifestBootstrapper';
 import { createRouter } from './service/router';
+import { startWarehouseDiscovery } from './warehouses/startWarehouseDiscovery';
 
 /**
  * The Kargo backend plugin: the resource store, the REST API under
@@ -50,6 +51,8 @@ export const kargoPlugin = createBackendPlugin({
         permissionsRegistry: coreServices.permissionsRegistry,
         auditor: coreServices.auditor,
         catalog: catalogServiceRef,
+        scheduler: coreServices.scheduler,
+        lifecycle: coreServices.lifecycle,
       },
       async init(deps) {
         const { config, logger, database, httpRouter } = deps;
@@ -66,6 +69,17 @@ export const kargoPlugin = createBackendPlugin({
         const applier = new ManifestApplier(store);
         await new ManifestBootstrapper(applier, config, logger).run();
 
+        const warehouses = await startWarehouseDiscovery({
+          config,
+          logger,
+          store,
+          applier,
+          queue: new DatabaseDiscoveryQueue(await database.getClient()),
+          scheduler: deps.scheduler,
+          lifecycle: deps.lifecycle,
+          subscribers: type => subscribers.get(type),
+        });
+
         httpRouter.use(
           await createRouter({
             store,
@@ -74,6 +88,8 @@ export const kargoPlugin = createBackendPlugin({
             httpAuth: deps.httpAuth,
             permissions: deps.permissions,
             auditor: deps.auditor,
+            refreshWarehouse: (project, name) =>
+              warehouses.refresh(project, name),
             logger,
           }),
         );

@@ -712,6 +712,47 @@ spec: { stage: ${stage}, freight: f1 }
     });
   });
 
+  it('refreshes a Warehouse with its own permission, audited', async () => {
+    const denied = await startServer(permission =>
+      permission === 'kargo.warehouse.refresh'
+        ? AuthorizeResult.DENY
+        : AuthorizeResult.ALLOW,
+    );
+    await apply(denied, 'post', PIPELINE);
+    expect(
+      (
+        await request(denied).post(
+          '/api/kargo/v1beta1/projects/demo/warehouses/app/refresh',
+        )
+      ).status,
+    ).toBe(403);
+
+    const allowed = await startServer();
+    await apply(allowed, 'post', PIPELINE);
+    const refreshed = await request(allowed).post(
+      '/api/kargo/v1beta1/projects/demo/warehouses/app/refresh',
+    );
+    expect(refreshed.status).toBe(200);
+    expect(refreshed.body).toMatchObject({
+      kind: 'Warehouse',
+      metadata: { name: 'app' },
+    });
+    expect(auditEvents.at(-1)).toMatchObject({
+      options: {
+        eventId: 'warehouse-refresh',
+        meta: { project: 'demo', warehouse: 'app' },
+      },
+      outcome: 'success',
+    });
+    expect(
+      (
+        await request(allowed).post(
+          '/api/kargo/v1beta1/projects/demo/warehouses/nope/refresh',
+        )
+      ).status,
+    ).toBe(404);
+  });
+
   it('checks read and manage permissions on every route', async () => {
     const readOnly = await startServer(permission =>
       permission === 'kargo.project.read'

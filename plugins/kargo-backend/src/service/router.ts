@@ -22,8 +22,10 @@ import {
   ManifestParseError,
   kargoProjectReadPermission,
   kargoResourceManagePermission,
+  kargoWarehouseRefreshPermission,
   parseManifests,
 } from '@kargo-backstage/plugin-kargo-common';
+import type { JsonObject } from '@backstage/types';
 import express, { Request } from 'express';
 import Router from 'express-promise-router';
 import type { KargoStore, ListOrder, StoredResource } from '../database';
@@ -56,6 +58,8 @@ export type RouterOptions = {
   httpAuth: HttpAuthService;
   permissions: PermissionsService;
   auditor: AuditorService;
+  /** Asks for a Warehouse's discovery now; false if it does not exist. */
+  refreshWarehouse(project: string, name: string): Promise<boolean>;
   logger: LoggerService;
 };
 
@@ -117,6 +121,7 @@ export async function createRouter(
   options: RouterOptions,
 ): Promise<express.Router> {
   const { store, applier, pipelines, httpAuth, permissions, auditor } = options;
+  const { refreshWarehouse } = options;
   const router = Router();
 
   /** Every route but /health passes here: credentials, then the permission. */
@@ -133,34 +138,50 @@ export async function createRouter(
     return credentials;
   };
   const read = (req: Request) => authorize(req, kargoProjectReadPermission);
-  const manage = (req: Request) =>
-    authorize(req, kargoResourceManagePermission);
 
   /**
-   * Every write: audited (who, when, what, and whether it was allowed and
-   * worked), then permission-checked, then applied all or nothing.
+   * Every state change: audited (who, when, what, and whether it was
+   * allowed and worked), then permission-checked, then done.
    */
-  const change = async (
+  const audited = async <T>(
     req: Request,
-    action: 'create' | 'upsert' | 'delete',
-    write: () => Promise<ApplyResult[]>,
-  ): Promise<ApplyResult[]> => {
-    const event = await auditor.createEvent({
-      eventId: 'resource-change',
+    event: { eventId: string; permission: BasicPermission; meta: JsonObject },
+    act: () => Promise<T>,
+    outcome: (result: T) => JsonObject,
+  ): Promise<T> => {
+    const auditEvent = await auditor.createEvent({
+      eventId: event.eventId,
       severityLevel: 'medium',
       request: req,
-      meta: { action },
+      meta: event.meta,
     });
     try {
-      await manage(req);
-      const results = await write();
-      await event.success({ meta: { resources: results.map(describeResult) } });
-      return results;
+      await authorize(req, event.permission);
+      const result = await act();
+      await auditEvent.success({ meta: outcome(result) });
+      return result;
     } catch (error) {
-      await event.fail({ error: toError(error) });
+      await auditEvent.fail({ error: toError(error) });
       throw error;
     }
   };
+
+  /** Writes of manifests: all or nothing. */
+  const change = (
+    req: Request,
+    action: 'create' | 'upsert' | 'delete',
+    write: () => Promise<ApplyResult[]>,
+  ): Promise<ApplyResult[]> =>
+    audited(
+      req,
+      {
+        eventId: 'resource-change',
+        permission: kargoResourceManagePermission,
+        meta: { action },
+      },
+      write,
+      results => ({ resources: results.map(describeResult) }),
+    );
 
   router.get('/health', (_req, res) => {
     res.json({ status: 'ok' });
@@ -293,6 +314,28 @@ export async function createRouter(
     }
     return resource;
   };
+  router.post(
+    '/v1beta1/projects/:project/warehouses/:name/refresh',
+    async (req, res) => {
+      const { project, name } = req.params;
+      const warehouse = await audited(
+        req,
+        {
+          eventId: 'warehouse-refresh',
+          permission: kargoWarehouseRefreshPermission,
+          meta: { project, warehouse: name },
+        },
+        async () => {
+          if (!(await refreshWarehouse(project, name))) {
+            throw new NotFoundError(`Warehouse "${project}/${name}" not found`);
+          }
+          return findOne('Warehouse', project, name);
+        },
+        () => ({}),
+      );
+      res.json(toManifest(warehouse));
+    },
+  );
 
   router.get(
     '/v1beta1/projects/:project/:collection/:name',

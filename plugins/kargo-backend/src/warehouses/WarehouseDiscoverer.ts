@@ -26,8 +26,9 @@ export interface SubscriptionDiscoverers {
     subscription: GitSubscription & { name?: string },
     context: DiscoveryContext & { previous?: DiscoveredGit },
   ): Promise<DiscoveredGit>;
+  /** `name` is the chart's; the subscription's own name is `subscriptionName`. */
   chart(
-    subscription: ChartSubscription & { name?: string },
+    subscription: ChartSubscription & { subscriptionName?: string },
     context: DiscoveryContext,
   ): Promise<DiscoveredCharts>;
 }
@@ -163,7 +164,7 @@ export class WarehouseDiscoverer {
     }
     if (type === 'chart') {
       return this.discoverers.chart(
-        { ...(body as unknown as ChartSubscription), name },
+        { ...(body as unknown as ChartSubscription), subscriptionName: name },
         context,
       );
     }

@@ -56,6 +56,24 @@ type Condition = {
 
 const FIRST_RETRY_MS = 15_000;
 
+/** `git https://…`, `image ghcr.io/…`: the subscriptions that found nothing. */
+function emptySubscriptions(artifacts: DiscoveredArtifacts): string[] {
+  return [
+    ...artifacts.images
+      .filter(i => !i.references.length)
+      .map(i => `image ${i.repoURL}`),
+    ...artifacts.git
+      .filter(g => !g.commits.length)
+      .map(g => `git ${g.repoURL}`),
+    ...artifacts.charts
+      .filter(c => !c.versions.length)
+      .map(c => `chart ${c.repoURL}${c.name ? ` ${c.name}` : ''}`),
+    ...artifacts.results
+      .filter(r => !r.artifactReferences.length)
+      .map(r => r.name),
+  ];
+}
+
 /**
  * Discovers due Warehouses and turns what they find into Freight. Every
  * instance runs one; database claims make sure each Warehouse is worked on
@@ -197,7 +215,7 @@ export class WarehouseReconciler {
         this.condition(
           warehouse,
           'Ready',
-          'True',
+          outcome.ready === false ? 'False' : 'True',
           outcome.reason,
           outcome.message,
         ),
@@ -233,6 +251,7 @@ export class WarehouseReconciler {
     warehouse: StoredResource,
     artifacts: DiscoveredArtifacts,
   ): Promise<{
+    ready?: false;
     reason: string;
     message: string;
     freightName?: string;
@@ -242,8 +261,9 @@ export class WarehouseReconciler {
     if (!content) {
       return {
         reason: 'MissingArtifacts',
-        message:
-          'Some subscriptions found no artifacts yet; Freight needs one from each',
+        message: `No artifact matches the subscription's filters for ${emptySubscriptions(
+          artifacts,
+        ).join(', ')}; Freight needs one from every subscription`,
       };
     }
     if (warehouse.spec.freightCreationPolicy === 'Manual') {
@@ -256,7 +276,21 @@ export class WarehouseReconciler {
     const expression = (
       warehouse.spec.freightCreationCriteria as JsonObject | undefined
     )?.expression as string | undefined;
-    if (expression && !this.options.criteria(expression, content)) {
+    let satisfied = true;
+    if (expression) {
+      try {
+        satisfied = this.options.criteria(expression, content);
+      } catch (error) {
+        return {
+          ready: false,
+          reason: 'InvalidCriteria',
+          message: `freightCreationCriteria.expression: ${
+            (error as Error).message
+          }`,
+        };
+      }
+    }
+    if (!satisfied) {
       return {
         reason: 'CriteriaNotSatisfied',
         message:

@@ -1,4 +1,4 @@
-import { checkGoRegex } from './goRegex';
+import { checkGoRegex, compileGoRegex } from './goRegex';
 
 describe('checkGoRegex', () => {
   it.each([
@@ -55,5 +55,18 @@ describe('checkGoRegex', () => {
     ['*a', 'Nothing to repeat'],
   ])('rejects %s', (pattern, reason) => {
     expect(checkGoRegex(pattern)).toBe(reason);
+  });
+});
+
+describe('compileGoRegex', () => {
+  it('matches as Go does, with Go-only syntax translated', () => {
+    expect(compileGoRegex('(?i)^v\\d+$').test('V12')).toBe(true);
+    expect(compileGoRegex('\\Arelease-(?P<n>\\d+)\\z').exec('release-7')?.groups?.n).toBe('7');
+    expect(compileGoRegex('^1\\.2\\.').test('1.20.0')).toBe(false);
+  });
+
+  it('refuses what RE2 refuses, saying why', () => {
+    expect(() => compileGoRegex('(?=x)')).toThrow(/not supported by Kargo's Go RE2 regex engine/);
+    expect(() => compileGoRegex('v[0-9')).toThrow();
   });
 });

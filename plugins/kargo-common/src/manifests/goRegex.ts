@@ -134,3 +134,17 @@ export function checkGoRegex(pattern: string): string | undefined {
     return msg.replace(/^Invalid regular expression: \/.*\/[a-z]*: /s, '');
   }
 }
+
+/**
+ * A JavaScript RegExp that matches as Kargo's Go regexp would (Go-only
+ * syntax translated); throws an Error saying why when RE2 would refuse the
+ * pattern. The one place Go patterns become RegExps.
+ */
+export function compileGoRegex(pattern: string): RegExp {
+  const problem = checkGoRegex(pattern);
+  if (problem) {
+    throw new Error(problem);
+  }
+  const t = translate(pattern) as Translation;
+  return new RegExp(t.source, t.flags);
+}

@@ -10,7 +10,7 @@ export {
 } from './issues';
 export type { ManifestIssue } from './issues';
 export { parseManifests, ManifestParseError } from './parseManifests';
-export { checkGoRegex } from './goRegex';
+export { checkGoRegex, compileGoRegex } from './goRegex';
 export {
   parseSemverConstraint,
   satisfiesSemverConstraint,

@@ -1,0 +1,14 @@
+export { ChartDiscoverer } from './ChartDiscoverer';
+export type {
+  ChartDiscovererOptions,
+  ChartDiscoverySubscription,
+} from './ChartDiscoverer';
+export { HelmIndexCache } from './helmIndex';
+export type { HelmIndexCacheStats } from './helmIndex';
+export { FetchOciTagLister } from './ociTags';
+export type {
+  FetchOciTagListerOptions,
+  OciRepository,
+  OciTagLister,
+} from './ociTags';
+export { RegistryClientTagLister } from './registryClientTagLister';

@@ -1,0 +1,7 @@
+export { ImageDiscoverer, sharedTagCache } from './ImageDiscoverer';
+export type {
+  CacheByTagPolicy,
+  ImageDiscovererOptions,
+  ImageDiscoverySubscription,
+  ResolvedImage,
+} from './ImageDiscoverer';

@@ -1,0 +1,33 @@
+export {
+  RegistryClient,
+  MediaTypes,
+  isIndexMediaType,
+  isImageManifestMediaType,
+  parseChallenge,
+  parseNextLink,
+  sharedContentCache,
+} from './client';
+export type {
+  FetchedManifest,
+  ManifestHead,
+  OciDescriptor,
+  OciManifest,
+  OciPlatform,
+  RegistryClientOptions,
+  RegistryLogger,
+  RegistryRequestOptions,
+} from './client';
+export { LruCache } from './lruCache';
+export {
+  RateLimiter,
+  RateLimiterRegistry,
+  sharedRateLimiters,
+  systemClock,
+} from './rateLimiter';
+export type { Clock } from './rateLimiter';
+export {
+  allowsPlainHttp,
+  DOCKER_HUB_API_HOST,
+  parseRepository,
+} from './reference';
+export type { RegistryRepository } from './reference';

@@ -1,0 +1,116 @@
+import type {
+  LifecycleService,
+  LoggerService,
+  RootConfigService,
+  SchedulerService,
+} from '@backstage/backend-plugin-api';
+import { parseDuration } from '@kargo-backstage/plugin-kargo-common';
+import type { ArtifactSubscriber } from '@kargo-backstage/plugin-kargo-node';
+import { randomUUID } from 'node:crypto';
+import { mkdtemp } from 'node:fs/promises';
+import { hostname, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { DiscoveryQueue, KargoStore } from '../database';
+import type { ManifestApplier } from '../manifests';
+import { ConfigCredentialsProvider } from './credentials/ConfigCredentialsProvider';
+import { createSubscriptionDiscoverers } from './discoverers';
+import { evaluateFreightCriteria } from './freightCriteria';
+import { WarehouseDiscoverer } from './WarehouseDiscoverer';
+import { WarehouseReconciler } from './WarehouseReconciler';
+
+function durationSetting(
+  config: RootConfigService,
+  key: string,
+  fallback: string,
+): number {
+  const text = config.getOptionalString(key) ?? fallback;
+  const ms = parseDuration(text);
+  if (ms === undefined) {
+    throw new Error(`${key}: "${text}" is not a duration such as 5m0s`);
+  }
+  return ms;
+}
+
+/**
+ * Wires Warehouse discovery: every instance ticks often and cheaply (one
+ * query for due Warehouses), claims what is due in the database, and works
+ * on it in the background. A refresh makes a Warehouse due and ticks at once.
+ */
+export async function startWarehouseDiscovery(options: {
+  config: RootConfigService;
+  logger: LoggerService;
+  store: KargoStore;
+  applier: ManifestApplier;
+  queue: DiscoveryQueue;
+  scheduler: SchedulerService;
+  lifecycle: LifecycleService;
+  subscribers: (type: string) => ArtifactSubscriber | undefined;
+}) {
+  const { config, logger, queue, scheduler } = options;
+  const workDir = await mkdtemp(join(tmpdir(), 'kargo-discovery-'));
+  const reconciler = new WarehouseReconciler({
+    store: options.store,
+    queue,
+    applier: options.applier,
+    discoverer: new WarehouseDiscoverer(
+      createSubscriptionDiscoverers({
+        workDir,
+        requestsPerSecond:
+          config.getOptionalNumber('kargo.registries.rateLimit') ?? 20,
+      }),
+      options.subscribers,
+    ),
+    credentials: ConfigCredentialsProvider.fromConfig(config),
+    criteria: evaluateFreightCriteria,
+    logger,
+    owner: `${hostname()}:${process.pid}:${randomUUID()}`,
+    minIntervalMs: durationSetting(
+      config,
+      'kargo.warehouses.minReconciliationInterval',
+      '5m0s',
+    ),
+    concurrency: config.getOptionalNumber('kargo.warehouses.concurrency') ?? 4,
+    timeoutMs: durationSetting(
+      config,
+      'kargo.warehouses.discoveryTimeout',
+      '5m0s',
+    ),
+  });
+
+  const tick = () =>
+    reconciler
+      .tick()
+      .catch(error =>
+        logger.error(
+          `Warehouse discovery tick failed: ${(error as Error).message}`,
+        ),
+      );
+  await scheduler.scheduleTask({
+    id: 'kargo-warehouse-discovery',
+    scope: 'local',
+    frequency: { seconds: 2 },
+    timeout: { minutes: 1 },
+    fn: tick,
+  });
+  await scheduler.scheduleTask({
+    id: 'kargo-discovery-queue-prune',
+    scope: 'global',
+    frequency: { minutes: 10 },
+    timeout: { minutes: 1 },
+    fn: async () => {
+      await queue.prune();
+    },
+  });
+  options.lifecycle.addShutdownHook(() => reconciler.idle());
+
+  return {
+    async refresh(project: string, name: string): Promise<boolean> {
+      const exists = await queue.requestRefresh(project, name);
+      if (exists) {
+        void tick();
+      }
+      return exists;
+    },
+    reconciler,
+  };
+}
