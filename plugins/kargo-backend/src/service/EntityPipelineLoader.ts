@@ -113,7 +113,15 @@ export class EntityPipelineLoader {
       r => r.kind === 'Stage' && (!stageFilter || stageFilter.has(r.name)),
     );
     const warehouses = all.filter(r => r.kind === 'Warehouse');
-    const freightNames = [...new Set(stages.flatMap(currentFreightNames))];
+    const freightNames = [
+      ...new Set([
+        ...stages.flatMap(currentFreightNames),
+        // The newest Freight of each Warehouse, for "what is there to promote".
+        ...warehouses
+          .map(w => w.status.lastFreightID)
+          .filter((id): id is string => typeof id === 'string'),
+      ]),
+    ];
     const freight = freightNames.length
       ? (
           await this.store.listResources({

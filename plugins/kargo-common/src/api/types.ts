@@ -56,7 +56,7 @@ export type ProjectPipeline = {
   error?: { name: string; message: string };
   warehouses: KargoManifest[];
   stages: KargoManifest[];
-  /** The Freight the shown Stages currently hold. */
+  /** The Freight the shown Stages currently hold, and each Warehouse's newest. */
   freight: KargoManifest[];
   /** The most recent Promotions of the shown Stages, newest first. */
   promotions: KargoManifest[];

@@ -82,7 +82,14 @@ const pipeline: EntityPipelineResponse = {
           },
         }),
       ],
-      freight: [manifest('Freight', 'abc123', { alias: 'calm-fox' })],
+      freight: [
+        manifest('Freight', 'abc123', {
+          alias: 'calm-fox',
+          commits: [
+            { repoURL: 'https://git.example.com/src.git', id: '7c471ea2519b' },
+          ],
+        }),
+      ],
       promotions: [],
     },
   ],
@@ -109,7 +116,7 @@ describe('EntityKargoContent', () => {
     expect(
       within(dev).getByText('guestbook from Warehouse'),
     ).toBeInTheDocument();
-    expect(within(dev).getByText('calm-fox')).toBeInTheDocument();
+    expect(within(dev).getByText('calm-fox (src@7c471ea)')).toBeInTheDocument();
     expect(within(dev).getByText('Healthy')).toBeInTheDocument();
     expect(within(dev).getByText('Succeeded')).toBeInTheDocument();
     const prod = within(stages).getByText('prod').closest('tr')!;

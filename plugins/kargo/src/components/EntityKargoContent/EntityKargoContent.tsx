@@ -57,7 +57,10 @@ function ProjectCard({ project }: { project: ProjectPipeline }) {
   return (
     <InfoCard title={`Kargo project ${project.name}`}>
       <StagesTable stages={project.stages} freight={project.freight} />
-      <WarehousesTable warehouses={project.warehouses} />
+      <WarehousesTable
+        warehouses={project.warehouses}
+        freight={project.freight}
+      />
     </InfoCard>
   );
 }

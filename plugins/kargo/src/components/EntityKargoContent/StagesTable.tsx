@@ -5,6 +5,7 @@ import TableCell from '@material-ui/core/TableCell';
 import TableHead from '@material-ui/core/TableHead';
 import TableRow from '@material-ui/core/TableRow';
 import Typography from '@material-ui/core/Typography';
+import { describeFreight } from './freightSummary';
 
 type RequestedFreight = {
   origin: { name: string };
@@ -38,7 +39,7 @@ function currentFreight(
   const items = status?.freightHistory?.[0]?.items ?? {};
   const labels = Object.values(items).map(item => {
     const freight = item.name ? freightByName.get(item.name) : undefined;
-    return (freight?.alias as string | undefined) ?? item.name?.slice(0, 7);
+    return freight ? describeFreight(freight) : item.name?.slice(0, 7);
   });
   return labels.filter(Boolean).join(', ') || 'none yet';
 }

@@ -4,6 +4,7 @@ import TableBody from '@material-ui/core/TableBody';
 import TableCell from '@material-ui/core/TableCell';
 import TableHead from '@material-ui/core/TableHead';
 import TableRow from '@material-ui/core/TableRow';
+import { describeFreight } from './freightSummary';
 
 type Subscription = {
   image?: {
@@ -30,7 +31,34 @@ function describeSubscription(s: Subscription): string {
   return Object.keys(s).join(', ');
 }
 
-export function WarehousesTable(props: { warehouses: KargoManifest[] }) {
+type WarehouseStatus = {
+  lastFreightID?: string;
+  conditions?: Array<{ type: string; status: string; message?: string }>;
+};
+
+/** The newest Freight, or why there is none (the Ready condition's message). */
+function newestFreight(
+  status: WarehouseStatus | undefined,
+  freightByName: Map<string, KargoManifest>,
+): string {
+  const freight = status?.lastFreightID
+    ? freightByName.get(status.lastFreightID)
+    : undefined;
+  const ready = status?.conditions?.find(c => c.type === 'Ready');
+  if (ready?.status === 'False') {
+    return `Discovery failed: ${ready.message ?? 'unknown reason'}`;
+  }
+  if (freight) {
+    return describeFreight(freight);
+  }
+  return ready ? ready.message ?? 'none yet' : 'not discovered yet';
+}
+
+export function WarehousesTable(props: {
+  warehouses: KargoManifest[];
+  freight: KargoManifest[];
+}) {
+  const freightByName = new Map(props.freight.map(f => [f.metadata.name, f]));
   return (
     <Table size="small" aria-label="Warehouses">
       <TableHead>
@@ -39,6 +67,7 @@ export function WarehousesTable(props: { warehouses: KargoManifest[] }) {
           <TableCell>Subscriptions</TableCell>
           <TableCell>Interval</TableCell>
           <TableCell>Freight creation</TableCell>
+          <TableCell>Newest Freight</TableCell>
         </TableRow>
       </TableHead>
       <TableBody>
@@ -58,6 +87,12 @@ export function WarehousesTable(props: { warehouses: KargoManifest[] }) {
               </TableCell>
               <TableCell>{spec.interval}</TableCell>
               <TableCell>{spec.freightCreationPolicy}</TableCell>
+              <TableCell>
+                {newestFreight(
+                  warehouse.status as WarehouseStatus | undefined,
+                  freightByName,
+                )}
+              </TableCell>
             </TableRow>
           );
         })}
