@@ -505,6 +505,54 @@ images:
     expect(byNewAlias.body.metadata.name).toBe(freight.metadata.name);
   });
 
+  it('renames Freight through PATCH …/alias, keeping aliases unique per project', async () => {
+    const server = await startServer();
+    await apply(server, 'post', PIPELINE);
+    const two = [1, 2]
+      .map(
+        n => `
+apiVersion: kargo.akuity.io/v1alpha1
+kind: Freight
+metadata: { namespace: demo, name: f${n} }
+alias: alias-${n}
+origin: { kind: Warehouse, name: app }
+images: [{ repoURL: registry.example.com/app, tag: "1.0.${n}", digest: "sha256:${String(
+          n,
+        ).repeat(64)}" }]
+`,
+      )
+      .join('---');
+    expect((await apply(server, 'post', two)).status).toBe(201);
+
+    const renamed = await request(server)
+      .patch('/api/kargo/v1beta1/projects/demo/freight/alias-1/alias')
+      .send({ newAlias: 'release-candidate' });
+    expect(renamed.status).toBe(200);
+    expect(renamed.body).toMatchObject({
+      alias: 'release-candidate',
+      metadata: {
+        name: 'f1',
+        labels: { 'kargo.akuity.io/alias': 'release-candidate' },
+      },
+    });
+    const taken = await request(server)
+      .patch('/api/kargo/v1beta1/projects/demo/freight/f2/alias')
+      .send({ newAlias: 'release-candidate' });
+    expect(taken.status).toBe(409);
+    const missing = await request(server)
+      .patch('/api/kargo/v1beta1/projects/demo/freight/f2/alias')
+      .send({});
+    expect(missing.status).toBe(400);
+    expect(missing.body.error.message).toContain('newAlias: required');
+    expect(
+      (
+        await request(server).get(
+          '/api/kargo/v1beta1/projects/demo/freight/alias-2',
+        )
+      ).body.metadata.name,
+    ).toBe('f2');
+  });
+
   it('pages Freight newest first by discoveredAt with continue tokens, and filters by origin and stage', async () => {
     const server = await startServer();
     await apply(server, 'post', PIPELINE);

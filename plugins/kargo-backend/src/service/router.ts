@@ -347,6 +347,28 @@ export async function createRouter(
     },
   );
 
+  router.patch(
+    '/v1beta1/projects/:project/freight/:name/alias',
+    express.json(),
+    async (req, res) => {
+      const { project, name } = req.params;
+      const newAlias = req.body?.newAlias;
+      if (typeof newAlias !== 'string' || !newAlias) {
+        throw new InputError("newAlias: required, the Freight's new alias");
+      }
+      const [result] = await change(req, 'upsert', async () => {
+        const freight = toManifest(await findOne('Freight', project, name));
+        // Through the applier, so alias rules (format, unique per project,
+        // label mirror) stay in one place; the resourceVersion guards races.
+        return applier.apply(
+          [{ ...freight, alias: newAlias, status: undefined }],
+          'upsert',
+        );
+      });
+      res.json(result.updatedResourceManifest);
+    },
+  );
+
   router.delete(
     '/v1beta1/projects/:project/:collection/:name',
     async (req, res) => {
