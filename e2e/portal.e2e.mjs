@@ -616,6 +616,24 @@ if (chromiumMissing && !strict) {
     );
 
     step(
+      'shows the Freight the Warehouse discovered in the demo repository',
+      STEP_MS,
+      async () => {
+        // Discovery starts with the backend; reload until it has landed.
+        const freight = /^[a-z]+-[a-z]+ \(guestbook-src@[0-9a-f]{7}\)$/;
+        let newest = '';
+        for (let attempt = 0; attempt < 20; attempt++) {
+          const [row] = await tableCells('Warehouses');
+          newest = row[row.length - 1];
+          if (freight.test(newest)) break;
+          await page.waitForTimeout(1000);
+          await page.reload();
+        }
+        assert.match(newest, freight);
+      },
+    );
+
+    step(
       'shows no error, and the Kargo API answered the page',
       STEP_MS,
       async () => {
