@@ -61,12 +61,26 @@ describe('checkGoRegex', () => {
 describe('compileGoRegex', () => {
   it('matches as Go does, with Go-only syntax translated', () => {
     expect(compileGoRegex('(?i)^v\\d+$').test('V12')).toBe(true);
-    expect(compileGoRegex('\\Arelease-(?P<n>\\d+)\\z').exec('release-7')?.groups?.n).toBe('7');
+    expect(
+      compileGoRegex('\\Arelease-(?P<n>\\d+)\\z').exec('release-7')?.groups?.n,
+    ).toBe('7');
     expect(compileGoRegex('^1\\.2\\.').test('1.20.0')).toBe(false);
   });
 
+  it('translates leading flags, named groups, \\A, \\z and \\Q...\\E', () => {
+    expect(compileGoRegex('(?i)^V1').test('v1.0')).toBe(true);
+    expect(
+      compileGoRegex('\\Av(?P<major>\\d+)\\z').exec('v12')?.groups?.major,
+    ).toBe('12');
+    expect(compileGoRegex('\\Q1.0\\E').test('1x0')).toBe(false);
+    expect(compileGoRegex('\\Q1.0\\E').test('v1.0')).toBe(true);
+    expect(compileGoRegex('(?U)^a+').test('aa')).toBe(true);
+  });
+
   it('refuses what RE2 refuses, saying why', () => {
-    expect(() => compileGoRegex('(?=x)')).toThrow(/not supported by Kargo's Go RE2 regex engine/);
+    expect(() => compileGoRegex('(?=x)')).toThrow(
+      /not supported by Kargo's Go RE2 regex engine/,
+    );
     expect(() => compileGoRegex('v[0-9')).toThrow();
   });
 });

@@ -14,5 +14,13 @@ export { checkGoRegex, compileGoRegex } from './goRegex';
 export {
   parseSemverConstraint,
   satisfiesSemverConstraint,
-} from '../semver/semverConstraint';
-export type { SemverConstraintResult } from '../semver/semverConstraint';
+  compareGoStrings,
+  compareMastermindsVersions,
+  parseMastermindsVersion,
+  sortVersionsDescending,
+} from '../semver';
+export type {
+  SemverConstraintResult,
+  MastermindsVersion,
+  ParseMastermindsVersionOptions,
+} from '../semver';

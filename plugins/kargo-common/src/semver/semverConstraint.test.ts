@@ -1,5 +1,4 @@
 import {
-  parseMastermindsVersion,
   parseSemverConstraint,
   satisfiesSemverConstraint,
 } from './semverConstraint';
@@ -126,23 +125,5 @@ describe('satisfiesSemverConstraint', () => {
   it('does not match unparseable versions', () => {
     expect(satisfiesSemverConstraint('latest', rangeOf('*'))).toBe(false);
     expect(satisfiesSemverConstraint('01.2.3', rangeOf('*'))).toBe(false);
-  });
-});
-
-describe('parseMastermindsVersion', () => {
-  it('reads partial and v-prefixed versions', () => {
-    expect(parseMastermindsVersion('v1.2')).toEqual({
-      major: 1,
-      minor: 2,
-      patch: 0,
-      pre: '',
-    });
-    expect(parseMastermindsVersion('1.2.3-rc.1+b')).toEqual({
-      major: 1,
-      minor: 2,
-      patch: 3,
-      pre: 'rc.1',
-    });
-    expect(parseMastermindsVersion('1.2.3.4')).toBeUndefined();
   });
 });

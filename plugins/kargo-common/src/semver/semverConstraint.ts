@@ -1,4 +1,5 @@
 import semver from 'semver';
+import { parseMastermindsVersion } from './mastermindsVersion';
 
 /**
  * Kargo matches versions with the Go library Masterminds/semver (v3). Its
@@ -41,10 +42,6 @@ const FIND_RE = new RegExp(`(${OPS})${WS}*(${CV})`, 'g');
 const VALID_GROUP_RE = new RegExp(
   `^(${WS}*(${OPS})${WS}*(${CV})${WS}*)((?:${WS}+|,${WS}*)(${OPS})${WS}*(${CV})${WS}*)*$`,
 );
-// Strict-ish version grammar the library uses to build the comparator version.
-const VERSION_RE =
-  /^v?(0|[1-9]\d*)(?:\.(0|[1-9]\d*))?(?:\.(0|[1-9]\d*))?(?:-((?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*)(?:\.(?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*))*))?(?:\+([0-9a-zA-Z-]+(?:\.[0-9a-zA-Z-]+)*))?$/;
-
 /** Longer constraints are refused to keep regex work bounded. */
 const MAX_CONSTRAINT_LENGTH = 1024;
 /** `!=` splits a group in two; refuse pathological expansions. */
@@ -70,13 +67,21 @@ class ConstraintError extends Error {}
 const isWildcard = (s: string | undefined) =>
   s === 'x' || s === 'X' || s === '*';
 
-/** Parses a version as Masterminds' NewVersion does (partial versions allowed). */
-export function parseMastermindsVersion(text: string): Version | undefined {
-  const m = VERSION_RE.exec(text);
-  if (!m) return undefined;
-  const nums = [m[1], m[2] ?? '0', m[3] ?? '0'].map(Number);
+/**
+ * A version read as Masterminds' NewVersion reads it, with its parts as
+ * numbers for node-semver (undefined when they exceed its safe range).
+ */
+function parseVersion(text: string): Version | undefined {
+  const v = parseMastermindsVersion(text);
+  if (!v) return undefined;
+  const nums = [v.major, v.minor, v.patch].map(Number);
   if (nums.some(n => !Number.isSafeInteger(n))) return undefined;
-  return { major: nums[0], minor: nums[1], patch: nums[2], pre: m[4] ?? '' };
+  return {
+    major: nums[0],
+    minor: nums[1],
+    patch: nums[2],
+    pre: v.prerelease,
+  };
 }
 
 function parseComparator(text: string): Comparator {
@@ -102,7 +107,7 @@ function parseComparator(text: string): Comparator {
     dirty = true;
     patchDirty = true;
   }
-  const con = parseMastermindsVersion(ver);
+  const con = parseVersion(ver);
   if (!con) throw new ConstraintError(`invalid version "${whole}"`);
   return { op, con, dirty, minorDirty, patchDirty };
 }
@@ -249,7 +254,7 @@ export function satisfiesSemverConstraint(
   version: string,
   range: string,
 ): boolean {
-  const v = parseMastermindsVersion(version);
+  const v = parseVersion(version);
   if (!v) return false;
   const normalized = fmt(v);
   return range.split('||').some(group => {

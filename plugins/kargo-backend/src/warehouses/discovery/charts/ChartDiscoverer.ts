@@ -1,10 +1,12 @@
-import type { ChartSubscription } from '@kargo-backstage/plugin-kargo-common';
+import type {
+  ChartSubscription,
+  MastermindsVersion,
+} from '@kargo-backstage/plugin-kargo-common';
 import { RegistryClient } from '../registry';
 import { DiscoveredCharts, DiscoveryContext, DiscoveryError } from '../types';
 import {
   compileConstraint,
   parseOciTagVersion,
-  ParsedVersion,
   selectVersions,
 } from './chartVersions';
 import { fetchHelmIndex, HelmIndexCache } from './helmIndex';
@@ -17,8 +19,7 @@ export type ChartDiscovererOptions = {
   indexCache?: HelmIndexCache;
   /**
    * Lists OCI tags; defaults to the shared registry client
-   * ({@link RegistryClientTagLister}). `FetchOciTagLister` is a standalone
-   * fallback.
+   * ({@link RegistryClientTagLister}).
    */
   ociTagLister?: OciTagLister;
   /** Per request: until headers, then between body chunks. Default 30 s. */
@@ -75,7 +76,7 @@ export class ChartDiscoverer {
     const matches = compileConstraint(semverConstraint || undefined);
     const where = displayURL(repoURL);
 
-    let candidates: readonly ParsedVersion[];
+    let candidates: readonly MastermindsVersion[];
     if (/^https?:\/\//.test(repoURL)) {
       if (!chartName) {
         throw new DiscoveryError(
@@ -117,7 +118,7 @@ export class ChartDiscoverer {
       });
       candidates = tags
         .map(parseOciTagVersion)
-        .filter((v): v is ParsedVersion => v !== undefined);
+        .filter((v): v is MastermindsVersion => v !== undefined);
     } else {
       throw new DiscoveryError(
         'InvalidSubscription',

@@ -5,7 +5,7 @@ import {
   selectVersions,
 } from './chartVersions';
 import { parseHelmIndex } from './helmIndex';
-import { nextLink, parseChallenge, parseOciChartURL } from './ociTags';
+import { parseOciChartURL } from './ociTags';
 
 describe('chart versions', () => {
   it('reads index versions like semver.NewVersion and tags like StrictNewVersion', () => {
@@ -19,6 +19,14 @@ describe('chart versions', () => {
     for (const bad of ['v1.2.3', '1.2', 'latest', '1.2.3_a_b']) {
       expect(parseOciTagVersion(bad)).toBeUndefined();
     }
+  });
+
+  it('refuses versions longer than 256 characters', () => {
+    const long = `1.0.0-${'a'.repeat(250)}`;
+    expect(parseLooseVersion(long)?.prerelease).toBe('a'.repeat(250));
+    expect(parseLooseVersion(`${long}b`)).toBeUndefined();
+    expect(parseOciTagVersion(`${long}_b`)).toBeUndefined();
+    expect(parseOciTagVersion('1.0.0-rc.1')?.prerelease).toBe('rc.1');
   });
 
   it('orders by precedence, then by text', () => {
@@ -94,27 +102,6 @@ describe('parseHelmIndex', () => {
 });
 
 describe('OCI helpers', () => {
-  it('parses challenges and Link headers', () => {
-    expect(
-      parseChallenge(
-        'Bearer realm="https://a/token",service="reg",scope="repository:x:pull"',
-      ),
-    ).toEqual({
-      scheme: 'bearer',
-      params: {
-        realm: 'https://a/token',
-        service: 'reg',
-        scope: 'repository:x:pull',
-      },
-    });
-    expect(parseChallenge('Basic realm="r"')?.scheme).toBe('basic');
-    expect(nextLink('</v2/x/tags/list?n=2&last=b>; rel="next"')).toBe(
-      '/v2/x/tags/list?n=2&last=b',
-    );
-    expect(nextLink('<a>; rel="prev", <b>; rel=next')).toBe('b');
-    expect(nextLink(undefined)).toBeUndefined();
-  });
-
   it('parses oci:// chart URLs like oras', () => {
     expect(parseOciChartURL('oci://127.0.0.1:5000/a/b', true)).toEqual({
       host: '127.0.0.1:5000',

@@ -1,12 +1,13 @@
 import { createHash } from 'node:crypto';
 import { parse as parseYaml } from 'yaml';
 import { DiscoveryError, RepositoryCredentials } from '../types';
-import { ParsedVersion, parseLooseVersion } from './chartVersions';
+import type { MastermindsVersion } from '@kargo-backstage/plugin-kargo-common';
+import { parseLooseVersion } from './chartVersions';
 import { displayURL, httpRequest, HttpResponse } from './httpRequest';
 
 /** What is kept of one index.yaml: per chart, its parsable versions. */
 export type ParsedIndex = {
-  charts: ReadonlyMap<string, readonly ParsedVersion[]>;
+  charts: ReadonlyMap<string, readonly MastermindsVersion[]>;
 };
 
 type CacheEntry = {
@@ -274,7 +275,7 @@ export function parseHelmIndex(text: string, where: string): ParsedIndex {
 }
 
 function walkIndex(doc: unknown, where: string): ParsedIndex {
-  const charts = new Map<string, ParsedVersion[]>();
+  const charts = new Map<string, MastermindsVersion[]>();
   if (isNull(doc)) return { charts };
   const invalid = (what: string) =>
     new DiscoveryError(
@@ -291,7 +292,7 @@ function walkIndex(doc: unknown, where: string): ParsedIndex {
       continue;
     }
     if (!Array.isArray(list)) throw invalid(`entries.${name} is not a list`);
-    const versions: ParsedVersion[] = [];
+    const versions: MastermindsVersion[] = [];
     for (const item of list) {
       if (isNull(item)) continue;
       if (!isMap(item))

@@ -5,9 +5,7 @@ export type {
 } from './ChartDiscoverer';
 export { HelmIndexCache } from './helmIndex';
 export type { HelmIndexCacheStats } from './helmIndex';
-export { FetchOciTagLister } from './ociTags';
 export type {
-  FetchOciTagListerOptions,
   OciRepository,
   OciTagLister,
 } from './ociTags';

@@ -2,8 +2,12 @@ import { createHash } from 'node:crypto';
 import { mkdir, readFile, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
+  compareGoStrings,
+  compareMastermindsVersions,
+  compileGoRegex,
   GitSubscription,
   normalizeGitURL,
+  parseMastermindsVersion,
   parseSemverConstraint,
   satisfiesSemverConstraint,
 } from '@kargo-backstage/plugin-kargo-common';
@@ -28,17 +32,7 @@ import {
   GitEnvironment,
   GitRunner,
 } from './gitProcess';
-import {
-  compileGoRegex,
-  Matcher,
-  parsePathSelectors,
-  pathsMatch,
-} from './patterns';
-import {
-  compareBytes,
-  compareTagVersions,
-  parseTagVersion,
-} from './tagVersions';
+import { Matcher, parsePathSelectors, pathsMatch } from './patterns';
 
 /** A git subscription as discovery receives it (defaults applied). */
 export type GitDiscoverySubscription = Omit<
@@ -328,7 +322,8 @@ export class GitDiscoverer {
       strategy === 'SemVer'
         ? (tag: string) =>
             baseMatch(tag) &&
-            parseTagVersion(tag, strictSemvers) !== undefined &&
+            parseMastermindsVersion(tag, { strict: strictSemvers }) !==
+              undefined &&
             (range === undefined || satisfiesSemverConstraint(tag, range))
         : baseMatch;
 
@@ -484,7 +479,7 @@ export class GitDiscoverer {
       .map(r => ({ name: r.name.slice('refs/tags/'.length), id: r.id }))
       .filter(t => plan.matchesTag(t.name));
     if (tags.length > MAX_OBSERVED_TAGS) return undefined;
-    tags.sort((a, b) => compareBytes(a.name, b.name));
+    tags.sort((a, b) => compareGoStrings(a.name, b.name));
     return { tags };
   }
 
@@ -739,15 +734,18 @@ export class GitDiscoverer {
     );
     if (plan.strategy === 'SemVer') {
       const versions = new Map(
-        tags.map(t => [t, parseTagVersion(t.tag, plan.strictSemvers)!]),
+        tags.map(t => [
+          t,
+          parseMastermindsVersion(t.tag, { strict: plan.strictSemvers })!,
+        ]),
       );
       tags.sort(
         (a, b) =>
-          compareTagVersions(versions.get(b)!, versions.get(a)!) ||
-          compareBytes(b.tag, a.tag),
+          compareMastermindsVersions(versions.get(b)!, versions.get(a)!) ||
+          compareGoStrings(b.tag, a.tag),
       );
     } else if (plan.strategy === 'Lexical') {
-      tags.sort((a, b) => compareBytes(b.tag, a.tag));
+      tags.sort((a, b) => compareGoStrings(b.tag, a.tag));
     }
     // NewestTag keeps git's order: newest creator date first.
     if (hasPaths) {

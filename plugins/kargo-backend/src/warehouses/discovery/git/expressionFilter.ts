@@ -1,4 +1,4 @@
-import { compileGoRegex } from './patterns';
+import { compileGoRegex } from '@kargo-backstage/plugin-kargo-common';
 
 /*
  * A small, sandboxed evaluator for the subset of expr-lang

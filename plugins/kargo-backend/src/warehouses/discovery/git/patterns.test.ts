@@ -1,11 +1,9 @@
 import {
   baseDirMatches,
-  compileGoRegex,
   globToRegExp,
   parsePathSelector,
   pathsMatch,
 } from './patterns';
-import { compareTagVersions, parseTagVersion } from './tagVersions';
 
 describe('path selectors', () => {
   it('base directories match like filepath.Rel without ".."', () => {
@@ -45,33 +43,22 @@ describe('path selectors', () => {
     expect(pathsMatch([], undefined, undefined)).toBe(false);
   });
 
-  it('translates Go regex syntax', () => {
-    expect(compileGoRegex('(?i)^V1').test('v1.0')).toBe(true);
-    expect(
-      compileGoRegex('\\Av(?P<major>\\d+)\\z').exec('v12')?.groups?.major,
-    ).toBe('12');
-    expect(compileGoRegex('\\Q1.0\\E').test('1x0')).toBe(false);
-  });
-});
-
-describe('tag versions', () => {
-  it('parses loosely or strictly as Kargo does', () => {
-    expect(parseTagVersion('v1.2.3', true)).toBeDefined();
-    expect(parseTagVersion('1.2', true)).toBeUndefined();
-    expect(parseTagVersion('1.2', false)).toMatchObject({
-      major: 1,
-      minor: 2,
-      patch: 0,
-    });
-    expect(parseTagVersion('vv1.2.3', false)).toBeUndefined();
-    expect(parseTagVersion('release-1', false)).toBeUndefined();
+  it('compiles regex selectors as Go regexes', () => {
+    const sel = parsePathSelector('regex:\\Asrc/(?P<name>\\w+)\\Q.go\\E\\z');
+    expect(sel.matches('src/main.go')).toBe(true);
+    expect(sel.matches('src/mainxgo')).toBe(false);
+    expect(sel.matches('lib/src/main.go')).toBe(false);
+    expect(parsePathSelector('regexp:(?i)^README').matches('readme.md')).toBe(
+      true,
+    );
   });
 
-  it('orders prereleases below releases', () => {
-    const v = (s: string) => parseTagVersion(s, false)!;
-    expect(compareTagVersions(v('1.0.0-rc.1'), v('1.0.0'))).toBe(-1);
-    expect(compareTagVersions(v('1.0.0-rc.2'), v('1.0.0-rc.10'))).toBe(-1);
-    expect(compareTagVersions(v('1.0.0-alpha'), v('1.0.0-1'))).toBe(1);
-    expect(compareTagVersions(v('1.0'), v('1.0.0+build'))).toBe(0);
+  it('refuses regex selectors RE2 refuses, saying why', () => {
+    expect(() => parsePathSelector('regex:^src/(?!vendor)')).toThrow(
+      "lookahead is not supported by Kargo's Go RE2 regex engine",
+    );
+    expect(() => parsePathSelector('regexp:(a)\\1')).toThrow(
+      /backreferences are not supported/,
+    );
   });
 });

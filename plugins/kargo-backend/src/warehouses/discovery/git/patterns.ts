@@ -1,68 +1,11 @@
+import { compileGoRegex } from '@kargo-backstage/plugin-kargo-common';
 import { posix } from 'node:path';
 
 /*
- * The matchers Kargo applies to tags and paths: Go (RE2) regular expressions,
- * doublestar globs, and base directories (Kargo: pkg/pattern).
+ * The matchers Kargo applies to paths: Go (RE2) regular expressions (compiled
+ * by kargo-common's compileGoRegex), doublestar globs, and base directories
+ * (Kargo: pkg/pattern).
  */
-
-/**
- * Compiles a Go RE2 regular expression into a JavaScript RegExp (unanchored
- * search, like Go's MatchString). Translates the Go-only syntax JavaScript
- * lacks: leading `(?flags)`, `(?P<name>`, `\A`, `\z`, `\Q…\E`. Throws on
- * syntax JavaScript refuses.
- */
-export function compileGoRegex(pattern: string): RegExp {
-  let flags = '';
-  let src = pattern;
-  const leading = /^\(\?([imsU]+)\)/.exec(src);
-  if (leading) {
-    for (const f of leading[1]) if ('ims'.includes(f)) flags += f;
-    src = src.slice(leading[0].length);
-  }
-  let out = '';
-  let inClass = false;
-  for (let i = 0; i < src.length; i++) {
-    const ch = src[i];
-    if (ch === '\\') {
-      const next = src[i + 1] ?? '';
-      if (next === 'Q') {
-        const end = src.indexOf('\\E', i + 2);
-        const literal = src.slice(i + 2, end < 0 ? undefined : end);
-        out += literal.replace(/[\\^$.*+?()[\]{}|/-]/g, '\\$&');
-        i = end < 0 ? src.length : end + 1;
-        continue;
-      }
-      if (!inClass && next === 'A') out += '^';
-      else if (!inClass && next === 'z') out += '$';
-      else out += ch + next;
-      i++;
-      continue;
-    }
-    if (inClass) {
-      if (ch === ']') inClass = false;
-      out += ch;
-      continue;
-    }
-    if (ch === '[') {
-      inClass = true;
-      out += ch;
-      // `]` first in a class is a literal in RE2.
-      const lead = /^\[\^?\]/.exec(src.slice(i));
-      if (lead) {
-        out += `${lead[0].slice(1, -1)}\\]`;
-        i += lead[0].length - 1;
-      }
-      continue;
-    }
-    if (src.startsWith('(?P<', i)) {
-      out += '(?<';
-      i += 3;
-      continue;
-    }
-    out += ch;
-  }
-  return new RegExp(out, flags);
-}
 
 /** Something that matches a tag name or a path. */
 export interface Matcher {

@@ -15,7 +15,7 @@ import {
   ImageDiscoverySubscription,
   ResolvedImage,
 } from './ImageDiscoverer';
-import { compareVersions, parseTagVersion } from './selection';
+import { sortLexicalDescending } from './selection';
 
 const servers: FakeRegistry[] = [];
 afterAll(async () => {
@@ -58,18 +58,10 @@ const tagsOf = (r: { references: Array<{ tag: string }> }) =>
   r.references.map(x => x.tag);
 
 describe('selection helpers', () => {
-  it('parses tags as Kargo does (strict and not)', () => {
-    expect(parseTagVersion('1.2.3', true)).toBeDefined();
-    expect(parseTagVersion('v1.2.3', true)).toBeDefined();
-    expect(parseTagVersion('1.2', true)).toBeUndefined();
-    expect(parseTagVersion('1.2', false)).toBeDefined();
-    expect(parseTagVersion('01.2.3', false)).toBeUndefined();
-    expect(parseTagVersion('latest', false)).toBeUndefined();
-    const v = (s: string) => parseTagVersion(s, false)!;
-    expect(compareVersions(v('1.0.0-alpha.10'), v('1.0.0-alpha.9'))).toBe(1);
-    expect(compareVersions(v('1.0.0'), v('1.0.0-rc.1'))).toBe(1);
-    expect(compareVersions(v('1.0.0-alpha'), v('1.0.0-alpha.1'))).toBe(-1);
-    expect(compareVersions(v('1.0.0+a'), v('1.0.0+b'))).toBe(0);
+  it('sorts tags in reverse Go byte order', () => {
+    expect(
+      sortLexicalDescending(['a', 'B', 'b', 'a1', '\uff61', '\u{1f600}']),
+    ).toEqual(['\u{1f600}', '\uff61', 'b', 'a1', 'a', 'B']);
   });
 });
 

@@ -1,7 +1,11 @@
 import {
+  compareGoStrings,
+  compileGoRegex,
   ImageSubscription,
+  parseMastermindsVersion,
   parseSemverConstraint,
   satisfiesSemverConstraint,
+  sortVersionsDescending,
 } from '@kargo-backstage/plugin-kargo-common';
 import {
   DiscoveredImageReference,
@@ -23,17 +27,13 @@ import {
 import { LruCache } from '../registry/lruCache';
 import { parseRepository, RegistryRepository } from '../registry/reference';
 import {
-  compareStrings,
-  compileGoRegex,
   creationTimeFromMetadata,
   formatTime,
   imageCreationTime,
   parsePlatformConstraint,
-  parseTagVersion,
   platformMatches,
   PlatformConstraint,
   sortLexicalDescending,
-  sortVersionsDescending,
   TagFilter,
 } from './selection';
 
@@ -242,7 +242,7 @@ export class ImageDiscoverer {
         const strict = subscription.strictSemvers ?? true;
         const versions = (await this.#client.listTags(repo, plan.request))
           .filter(t => filter!.matches(t))
-          .map(t => parseTagVersion(t, strict))
+          .map(t => parseMastermindsVersion(t, { strict }))
           .filter(
             (v): v is NonNullable<typeof v> =>
               v !== undefined &&
@@ -341,7 +341,7 @@ export class ImageDiscoverer {
       .sort(
         (l, r) =>
           (r.image.createdAt ?? 0) - (l.image.createdAt ?? 0) ||
-          compareStrings(r.tag, l.tag),
+          compareGoStrings(r.tag, l.tag),
       )
       .slice(0, limit)
       .map(r => this.#toReference(plan, r.tag, r.image)!);

@@ -1,28 +1,10 @@
 /**
- * The pure parts of Kargo's image selection: tag filters, semantic version
- * parsing and ordering (Masterminds/semver v3 rules), lexical ordering,
- * platform constraints and creation times.
+ * The pure parts of Kargo's image selection: tag filters, lexical ordering,
+ * platform constraints and creation times. (Go regexes and Masterminds
+ * versions come from kargo-common: compileGoRegex, parseMastermindsVersion,
+ * sortVersionsDescending, compareGoStrings.)
  */
-import { checkGoRegex } from '@kargo-backstage/plugin-kargo-common';
-
-/** A Go (RE2) regular expression compiled into an equivalent JS RegExp. */
-export function compileGoRegex(pattern: string): RegExp {
-  const problem = checkGoRegex(pattern);
-  if (problem) throw new Error(problem);
-  let flags = '';
-  let source = pattern;
-  const leading = /^\(\?([ims]+)\)/.exec(source);
-  if (leading) {
-    flags = [...new Set(leading[1])].join('');
-    source = source.slice(leading[0].length);
-  }
-  // Go-only spellings JavaScript does not know (checkGoRegex accepted them).
-  source = source
-    .replace(/\(\?P</g, '(?<')
-    .replace(/(^|[^\\])((?:\\\\)*)\\A/g, '$1$2^')
-    .replace(/(^|[^\\])((?:\\\\)*)\\z/g, '$1$2$');
-  return new RegExp(source, flags);
-}
+import { compareGoStrings } from '@kargo-backstage/plugin-kargo-common';
 
 /** Tag filters of tag-based strategies (Kargo: tagBasedSelector.MatchesTag). */
 export class TagFilter {
@@ -37,89 +19,9 @@ export class TagFilter {
   }
 }
 
-export type TagVersion = {
-  major: bigint;
-  minor: bigint;
-  patch: bigint;
-  prerelease: string;
-  original: string;
-};
-
-// Masterminds NewVersion (v3.3): optional `v`, optional minor/patch.
-const VERSION_RE =
-  /^v?(0|[1-9]\d*)(?:\.(0|[1-9]\d*))?(?:\.(0|[1-9]\d*))?(?:-((?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*)(?:\.(?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*))*))?(?:\+([0-9a-zA-Z-]+(?:\.[0-9a-zA-Z-]+)*))?$/;
-// Masterminds StrictNewVersion, applied after trimming one leading `v`.
-const STRICT_RE =
-  /^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(?:-((?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*)(?:\.(?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*))*))?(?:\+([0-9a-zA-Z-]+(?:\.[0-9a-zA-Z-]+)*))?$/;
-const UINT64_MAX = (1n << 64n) - 1n;
-
-/**
- * Reads a tag as a semantic version the way Kargo does (semver.Parse): any
- * Masterminds version, and with `strict` only full major.minor.patch ones
- * (a leading `v` is still allowed).
- */
-export function parseTagVersion(
-  tag: string,
-  strict: boolean,
-): TagVersion | undefined {
-  const m = VERSION_RE.exec(tag);
-  if (!m) return undefined;
-  if (strict && !STRICT_RE.test(tag.startsWith('v') ? tag.slice(1) : tag)) {
-    return undefined;
-  }
-  const [major, minor, patch] = [m[1], m[2] ?? '0', m[3] ?? '0'].map(BigInt);
-  if ([major, minor, patch].some(n => n > UINT64_MAX)) return undefined;
-  return { major, minor, patch, prerelease: m[4] ?? '', original: tag };
-}
-
-const NUMERIC = /^\d+$/;
-
-function comparePrereleasePart(a: string, b: string): number {
-  if (a === b) return 0;
-  if (a === '') return -1;
-  if (b === '') return 1;
-  const an = NUMERIC.test(a);
-  const bn = NUMERIC.test(b);
-  if (an && bn) return BigInt(a) > BigInt(b) ? 1 : -1;
-  if (an) return -1;
-  if (bn) return 1;
-  return a > b ? 1 : -1;
-}
-
-/** Masterminds Version.Compare (build metadata ignored). */
-export function compareVersions(a: TagVersion, b: TagVersion): number {
-  for (const k of ['major', 'minor', 'patch'] as const) {
-    if (a[k] !== b[k]) return a[k] > b[k] ? 1 : -1;
-  }
-  if (a.prerelease === b.prerelease) return 0;
-  if (a.prerelease === '') return 1;
-  if (b.prerelease === '') return -1;
-  const ap = a.prerelease.split('.');
-  const bp = b.prerelease.split('.');
-  for (let i = 0; i < Math.max(ap.length, bp.length); i++) {
-    const d = comparePrereleasePart(ap[i] ?? '', bp[i] ?? '');
-    if (d !== 0) return d;
-  }
-  return 0;
-}
-
-/** Go's strings.Compare on ASCII/UTF-8 tags (byte order, not locale). */
-export function compareStrings(a: string, b: string): number {
-  const ab = Buffer.from(a);
-  const bb = Buffer.from(b);
-  return Buffer.compare(ab, bb);
-}
-
-/** Highest version first; equal versions by their text, descending. */
-export function sortVersionsDescending(versions: TagVersion[]): TagVersion[] {
-  return [...versions].sort(
-    (l, r) => compareVersions(r, l) || compareStrings(r.original, l.original),
-  );
-}
-
 /** Reverse lexical order (Kargo: slices.Sort then slices.Reverse). */
 export function sortLexicalDescending(tags: string[]): string[] {
-  return [...tags].sort((l, r) => compareStrings(r, l));
+  return [...tags].sort((l, r) => compareGoStrings(r, l));
 }
 
 export type PlatformConstraint = { os: string; arch: string; variant: string };

@@ -1,6 +1,10 @@
 import { createHash } from 'node:crypto';
 import http from 'node:http';
 import { AddressInfo } from 'node:net';
+import {
+  probeTestRegistry,
+  reportMissingServer,
+} from '../../../../__testUtils__/testServers';
 import { makeChartArchive } from './chartRepo';
 
 const HELM_CONFIG = 'application/vnd.cncf.helm.config.v1+json';
@@ -11,27 +15,11 @@ const HELM_LAYER = 'application/vnd.cncf.helm.chart.content.v1.tar+gzip';
  * answers. Missing: a loud warning, or a failure under KARGO_TEST_STRICT=1.
  */
 export async function findTestRegistry(): Promise<string | undefined> {
-  const host = process.env.KARGO_TEST_REGISTRY;
-  let problem: string | undefined;
-  if (!host) {
-    problem = 'KARGO_TEST_REGISTRY is not set';
-  } else {
-    try {
-      const res = await fetch(`http://${host}/v2/`, {
-        signal: AbortSignal.timeout(3000),
-      });
-      if (res.status !== 200) problem = `${host}/v2/ answered ${res.status}`;
-    } catch (e) {
-      problem = `${host} does not answer (${(e as Error).message})`;
-    }
-  }
-  if (!problem) return host;
-  const message = `OCI registry is not available (${problem}): the OCI chart tests are skipped. Start it with \`npm run servers\` (scripts/test-servers.sh), source .test-servers.env and run the tests again.`;
-  if (process.env.KARGO_TEST_STRICT === '1') {
-    throw new Error(`${message} (CI: a missing server is a failure)`);
-  }
-  // eslint-disable-next-line no-console
-  console.warn(`!!! ${message}`);
+  const probe = await probeTestRegistry();
+  if ('host' in probe) return probe.host;
+  reportMissingServer(
+    `OCI registry is not available (${probe.problem}): the OCI chart tests are skipped. Start it with \`npm run servers\` (scripts/test-servers.sh), source .test-servers.env and run the tests again.`,
+  );
   return undefined;
 }
 

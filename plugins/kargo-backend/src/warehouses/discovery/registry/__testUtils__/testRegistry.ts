@@ -3,6 +3,10 @@ import fs from 'node:fs/promises';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import {
+  probeTestRegistry,
+  reportMissingServer,
+} from '../../../../__testUtils__/testServers';
 
 function hasCommand(name: string): boolean {
   try {
@@ -27,11 +31,7 @@ export function requireTools(
   const message = `${what}: ${missing.join(
     ', ',
   )} not installed, these tests are skipped. Run \`npm run servers\` (scripts/test-servers.sh) and run the tests again.`;
-  if (process.env.KARGO_TEST_STRICT === '1') {
-    throw new Error(`${message} (CI: a missing server is a failure)`);
-  }
-  // eslint-disable-next-line no-console
-  console.warn(`!!! ${message}`);
+  reportMissingServer(message);
   return false;
 }
 
@@ -42,30 +42,14 @@ export function requireTools(
 export async function sharedTestRegistry(
   what: string,
 ): Promise<string | undefined> {
-  const host = process.env.KARGO_TEST_REGISTRY;
-  let problem: string | undefined;
-  if (!host) {
-    problem = 'KARGO_TEST_REGISTRY is not set';
-  } else if (!hasCommand('skopeo')) {
-    problem = 'skopeo is not installed';
-  } else {
-    try {
-      const res = await fetch(`http://${host}/v2/`, {
-        signal: AbortSignal.timeout(3000),
-      });
-      if (res.status !== 200)
-        problem = `registry ${host} answered ${res.status}`;
-    } catch {
-      problem = `registry ${host} does not answer`;
-    }
-  }
-  if (!problem) return host;
-  const message = `${what}: ${problem}, these tests are skipped. Start it with \`npm run servers\` (scripts/test-servers.sh), source .test-servers.env and run the tests again.`;
-  if (process.env.KARGO_TEST_STRICT === '1') {
-    throw new Error(`${message} (CI: a missing server is a failure)`);
-  }
-  // eslint-disable-next-line no-console
-  console.warn(`!!! ${message}`);
+  const probe: { host: string } | { problem: string } =
+    !process.env.KARGO_TEST_REGISTRY || hasCommand('skopeo')
+      ? await probeTestRegistry()
+      : { problem: 'skopeo is not installed' };
+  if ('host' in probe) return probe.host;
+  reportMissingServer(
+    `${what}: ${probe.problem}, these tests are skipped. Start it with \`npm run servers\` (scripts/test-servers.sh), source .test-servers.env and run the tests again.`,
+  );
   return undefined;
 }
 
