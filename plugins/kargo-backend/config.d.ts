@@ -35,6 +35,42 @@ export interface Config {
       password: string;
     }>;
 
+    /**
+     * Secrets referenced by `secretRef.name` in Kargo manifests (webhook
+     * receivers), standing in for Kubernetes Secrets.
+     * @visibility backend
+     */
+    secrets?: Array<{
+      /** The Secret's name, as manifests reference it. */
+      name: string;
+      /** The project it belongs to; omit for a shared (cluster-level) secret. */
+      project?: string;
+      /** The Secret's keys, e.g. `secret` for a GitHub receiver. */
+      data: {
+        /** @visibility secret */
+        [key: string]: string;
+      };
+    }>;
+
+    /** Webhooks from outside Backstage. */
+    webhooks?: {
+      /**
+       * The Docker distribution registry's own notifications, posted to
+       * `/api/kargo/webhooks/registry/events`: every Warehouse subscribed to
+       * a pushed repository is refreshed.
+       */
+      registryNotifications?: {
+        /**
+         * Bearer token the registry sends (`Authorization: Bearer …` in its
+         * `notifications.endpoints[].headers`); unset disables the endpoint.
+         * @visibility secret
+         */
+        token?: string;
+        /** Other `host[:port]` names the registry is known by in subscriptions. */
+        hostAliases?: string[];
+      };
+    };
+
     /** Warehouse discovery. */
     warehouses?: {
       /**

@@ -16,6 +16,10 @@ import { ManifestApplier } from './manifests';
 import { EntityPipelineLoader } from './service/EntityPipelineLoader';
 import { ManifestBootstrapper } from './service/ManifestBootstrapper';
 import { createRouter } from './service/router';
+import { createWebhookRouter } from './service/createWebhookRouter';
+import { ProjectConfigReconciler } from './projects/ProjectConfigReconciler';
+import { ConfigSecretsProvider } from './secrets';
+import { WebhookReceivers } from './webhooks';
 import { startWarehouseDiscovery } from './warehouses/startWarehouseDiscovery';
 
 /**
@@ -53,6 +57,7 @@ export const kargoPlugin = createBackendPlugin({
         catalog: catalogServiceRef,
         scheduler: coreServices.scheduler,
         lifecycle: coreServices.lifecycle,
+        discovery: coreServices.discovery,
       },
       async init(deps) {
         const { config, logger, database, httpRouter } = deps;
@@ -80,6 +85,35 @@ export const kargoPlugin = createBackendPlugin({
           subscribers: type => subscribers.get(type),
         });
 
+        const receivers = new WebhookReceivers({
+          store,
+          secrets: ConfigSecretsProvider.fromConfig(config),
+          refresh: (project, name) => warehouses.refresh(project, name),
+          baseUrl: await deps.discovery.getExternalBaseUrl('kargo'),
+          logger,
+          registryNotificationToken: config.getOptionalString(
+            'kargo.webhooks.registryNotifications.token',
+          ),
+          registryNotificationHostAliases: config.getOptionalStringArray(
+            'kargo.webhooks.registryNotifications.hostAliases',
+          ),
+        });
+        const configs = new ProjectConfigReconciler(store, receivers, logger);
+        await deps.scheduler.scheduleTask({
+          id: 'kargo-project-config-status',
+          scope: 'global',
+          frequency: { seconds: 10 },
+          timeout: { minutes: 1 },
+          fn: () => configs.reconcileAll(),
+        });
+
+        // Forges and registries carry no Backstage token: signed, path-secret
+        // webhooks that can only ask for a refresh.
+        httpRouter.use(createWebhookRouter(receivers));
+        httpRouter.addAuthPolicy({
+          path: '/webhooks',
+          allow: 'unauthenticated',
+        });
         httpRouter.use(
           await createRouter({
             store,

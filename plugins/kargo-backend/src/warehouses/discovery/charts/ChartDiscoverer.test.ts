@@ -672,10 +672,9 @@ describe.each(listers)(
 
     it('rejects invalid OCI references', async () => {
       const e = await failure(
-        new ChartDiscoverer({ ociTagLister: new RegistryClientTagLister() }).discover(
-          sub({ repoURL: 'oci://ghcr.io/Org/Chart' }),
-          ctx(),
-        ),
+        new ChartDiscoverer({
+          ociTagLister: new RegistryClientTagLister(),
+        }).discover(sub({ repoURL: 'oci://ghcr.io/Org/Chart' }), ctx()),
       );
       expect(e.reason).toBe('InvalidSubscription');
     });

@@ -5,8 +5,5 @@ export type {
 } from './ChartDiscoverer';
 export { HelmIndexCache } from './helmIndex';
 export type { HelmIndexCacheStats } from './helmIndex';
-export type {
-  OciRepository,
-  OciTagLister,
-} from './ociTags';
+export type { OciRepository, OciTagLister } from './ociTags';
 export { RegistryClientTagLister } from './registryClientTagLister';

@@ -23,7 +23,6 @@ export interface OciTagLister {
   ): Promise<string[]>;
 }
 
-
 // Repository names per the OCI distribution spec.
 const REPOSITORY_RE =
   /^[a-z0-9]+(?:(?:[._]|__|[-]+)[a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:[._]|__|[-]+)[a-z0-9]+)*)*$/;

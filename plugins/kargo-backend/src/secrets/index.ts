@@ -1,0 +1,6 @@
+export type { SecretsProvider } from './SecretsProvider';
+export {
+  ConfigSecretsProvider,
+  parseConfiguredSecrets,
+  type ConfiguredSecret,
+} from './ConfigSecretsProvider';
