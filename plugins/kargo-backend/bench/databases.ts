@@ -57,12 +57,10 @@ export function sqliteProvider(): DatabaseProvider {
 }
 
 /**
- * The server to use: KARGO_BENCH_POSTGRES_URL, else a
- * BACKSTAGE_TEST_DATABASE_POSTGRES<n>_CONNECTION_STRING from the environment
- * or from .test-servers.env (written by scripts/test-servers.sh), else the
- * local default.
+ * The environment, completed by .test-servers.env (written by
+ * scripts/test-servers.sh) for variables the environment does not set.
  */
-export function postgresUrl(): string {
+export function testServersEnv(): Record<string, string | undefined> {
   const env: Record<string, string | undefined> = { ...process.env };
   try {
     const file = readFileSync(
@@ -74,8 +72,19 @@ export function postgresUrl(): string {
       if (m && env[m[1]] === undefined) env[m[1]] = m[2];
     }
   } catch {
-    // no file: fall back to the environment and the default
+    // no file: the environment alone
   }
+  return env;
+}
+
+/**
+ * The server to use: KARGO_BENCH_POSTGRES_URL, else a
+ * BACKSTAGE_TEST_DATABASE_POSTGRES<n>_CONNECTION_STRING from the environment
+ * or from .test-servers.env (written by scripts/test-servers.sh), else the
+ * local default.
+ */
+export function postgresUrl(): string {
+  const env = testServersEnv();
   const fromTests = Object.keys(env)
     .filter(k =>
       /^BACKSTAGE_TEST_DATABASE_POSTGRES\d+_CONNECTION_STRING$/.test(k),

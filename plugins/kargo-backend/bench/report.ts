@@ -3,6 +3,7 @@
  */
 import { readFileSync } from 'node:fs';
 import os from 'node:os';
+import type { DiscoveryResult, DiscoveryStat } from './discovery/types';
 import { FIXTURE_DESCRIPTION } from './fixtures';
 import type { DatabaseResult, Figure, RunOptions } from './run';
 
@@ -103,6 +104,52 @@ export function rows(
   return out;
 }
 
+export const DISCOVERY_HEADER: Row = [
+  'Figure',
+  'Database',
+  'Stat',
+  'Kargo',
+  'Baseline',
+  'Ratio',
+  'Target',
+];
+
+const fmtStat = (v: number, unit: DiscoveryStat['unit']) => {
+  switch (unit) {
+    case 'ms':
+    case 'MiB':
+      return fmt(v, unit);
+    case 's':
+      return `${v.toFixed(1)} s`;
+    case 'per s':
+      return `${v.toFixed(1)}/s`;
+    default:
+      return String(v);
+  }
+};
+
+/** The ratio, oriented so that above 1 always means Kargo is slower. */
+function ratioOf(s: DiscoveryStat): string {
+  if (s.unit === 'count' || s.baseline === undefined || !s.baseline) return '';
+  const r = s.higherIsBetter ? s.baseline / s.ours : s.ours / s.baseline;
+  return `${r.toFixed(r < 10 ? 2 : 1)}×`;
+}
+
+export function discoveryRows(result: DiscoveryResult): Row[] {
+  return result.figures.flatMap(f =>
+    f.stats.map(s => [
+      f.title,
+      f.database,
+      s.label,
+      s.oursText ?? fmtStat(s.ours, s.unit),
+      s.baselineText ??
+        (s.baseline === undefined ? '' : fmtStat(s.baseline, s.unit)),
+      ratioOf(s),
+      s.target ? `${s.target.text} ${s.target.met ? 'met' : 'MISSED'}` : '',
+    ]),
+  );
+}
+
 /** Plain aligned table; repeated figure/database cells are left blank. */
 export function textTable(header: Row, body: Row[]): string {
   const shown = body.map((row, i) =>
@@ -150,8 +197,9 @@ export function markdown(args: {
   skipped: string[];
   backend: string;
   totalSeconds: number;
+  discovery?: DiscoveryResult;
 }): string {
-  const { machine: m, options, results, skipped, backend } = args;
+  const { machine: m, options, results, skipped, backend, discovery } = args;
   const names = titles(options);
   const versions = results.map(r => `- ${r.database}: ${r.version}`);
   return `# Benchmarks
@@ -179,7 +227,11 @@ side, from sending the request to having read the whole body (Node's fetch over
 a keep-alive connection to 127.0.0.1, one request at a time, after a few
 untimed warm-up requests). Percentiles are nearest-rank.
 
-${markdownTable(HEADER, rows(results, names))}
+${
+  results.length
+    ? markdownTable(HEADER, rows(results, names))
+    : 'No database figures in this run.'
+}
 
 ## What runs
 
@@ -219,5 +271,28 @@ ${results
 ${(Object.keys(BASELINES) as Figure['id'][])
   .map(id => `- **${names[id]}**: ${BASELINES[id]}.`)
   .join('\n')}
-`;
+${discovery ? discoveryMarkdown(discovery) : ''}`;
+}
+
+/** The "Warehouse discovery" section of docs/benchmarks.md. */
+export function discoveryMarkdown(d: DiscoveryResult): string {
+  const body = [
+    d.figures.length
+      ? markdownTable(DISCOVERY_HEADER, discoveryRows(d))
+      : 'No discovery figures in this run.',
+    '',
+    'Run once (not per database) in a Node process of its own. Ratios are',
+    'Kargo ÷ baseline, except for throughputs (Warehouses/s), where they are',
+    'baseline ÷ Kargo: above 1 always means Kargo is slower. Percentiles are',
+    'nearest-rank.',
+    '',
+    ...d.skipped.map(s => `- SKIPPED: ${s}`),
+    ...d.notes.map(n => `- ${n}`),
+    `- run time: ${d.seconds.toFixed(0)} s`,
+    '',
+    '### Baselines',
+    '',
+    ...d.figures.map(f => `- **${f.title}**: ${f.baseline}.`),
+  ];
+  return `\n## Warehouse discovery\n\n${body.join('\n')}\n`;
 }
