@@ -2,12 +2,13 @@
 /**
  * `npm run bench`: the Kargo backend benchmark.
  *
- *   npm run bench [-- --no-write] [-- --only sqlite|postgres]
+ *   npm run bench [-- --no-write] [-- --only sqlite|postgres|discovery]
  *
  * Runs each database in a child process of its own (fresh RSS, nothing shared),
+ * then the database-independent Warehouse discovery section in another one,
  * prints a table of every figure next to its baseline, and writes the same to
- * docs/benchmarks.md unless --no-write is given. PostgreSQL is skipped loudly
- * when no server answers, and that fails the run when CI=true.
+ * docs/benchmarks.md unless --no-write is given. PostgreSQL, the registry or
+ * git are skipped loudly when missing, and that fails the run when CI=true.
  */
 import { fork } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -20,8 +21,19 @@ import {
   postgresUrl,
   sqliteProvider,
 } from './databases';
+import { DiscoveryOptions, runDiscovery } from './discovery';
+import type { DiscoveryResult } from './discovery/types';
 import { FIXTURE_DESCRIPTION } from './fixtures';
-import { HEADER, machine, markdown, rows, textTable, titles } from './report';
+import {
+  DISCOVERY_HEADER,
+  discoveryRows,
+  HEADER,
+  machine,
+  markdown,
+  rows,
+  textTable,
+  titles,
+} from './report';
 import { DatabaseResult, RunOptions, runDatabase } from './run';
 
 const OPTIONS: RunOptions = {
@@ -32,22 +44,48 @@ const OPTIONS: RunOptions = {
   requests: 200,
   pageSize: 100,
 };
+const DISCOVERY_OPTIONS: DiscoveryOptions = {
+  imageReps: 10,
+  gitCommits: 200,
+  gitRechecks: 50,
+  gitRepos: 10,
+  warehouses: 1000,
+  projects: 10,
+  concurrencies: [4, 16],
+  reconcilerBudgetMs: 120_000,
+};
+
+type ChildKind = DatabaseKind | 'discovery';
+
 /** A child still running after this long is killed and the run fails. */
-const CHILD_TIMEOUT_MS = 200_000;
+const CHILD_TIMEOUT_MS: Record<ChildKind, number> = {
+  sqlite: 200_000,
+  postgres: 200_000,
+  // 2 reconciler budgets, the serial ls-remote baseline, images, Git.
+  discovery: 420_000,
+};
 const DOC = resolve(__dirname, '../../../docs/benchmarks.md');
 
 type ChildMessage =
   | { type: 'log'; line: string }
   | { type: 'result'; result: DatabaseResult }
+  | { type: 'discovery'; result: DiscoveryResult }
   | { type: 'unavailable'; reason: string };
 
 const redact = (url: string) =>
   url.replace(/\/\/([^:/@]+):[^@]*@/, '//$1:***@');
 
-/** In the child: run one database and report to the parent over IPC. */
-async function child(kind: DatabaseKind) {
+/** In the child: run one database (or discovery) and report over IPC. */
+async function child(kind: ChildKind) {
   const send = (m: ChildMessage) =>
     new Promise<void>(done => process.send!(m, () => done()));
+  if (kind === 'discovery') {
+    const result = await runDiscovery(DISCOVERY_OPTIONS, line => {
+      send({ type: 'log', line });
+    });
+    await send({ type: 'discovery', result });
+    return;
+  }
   let provider: DatabaseProvider;
   if (kind === 'postgres') {
     const url = postgresUrl();
@@ -73,7 +111,7 @@ async function child(kind: DatabaseKind) {
   }
 }
 
-function runChild(kind: DatabaseKind): Promise<ChildMessage> {
+function runChild(kind: ChildKind): Promise<ChildMessage> {
   return new Promise((resolvePromise, reject) => {
     const proc = fork(__filename, ['--child', kind], {
       execArgv: process.execArgv, // the TypeScript transform and --expose-gc
@@ -83,11 +121,11 @@ function runChild(kind: DatabaseKind): Promise<ChildMessage> {
     const timer = setTimeout(() => {
       console.error(
         `!!! ${kind}: no result after ${
-          CHILD_TIMEOUT_MS / 1000
+          CHILD_TIMEOUT_MS[kind] / 1000
         } s, killing pid ${proc.pid}`,
       );
       proc.kill('SIGKILL');
-    }, CHILD_TIMEOUT_MS);
+    }, CHILD_TIMEOUT_MS[kind]);
     proc.on('message', (m: ChildMessage) => {
       if (m.type === 'log') console.log(`  [${kind}] ${m.line}`);
       else answer = m;
@@ -110,7 +148,7 @@ async function main() {
   const args = process.argv.slice(2);
   const childIndex = args.indexOf('--child');
   if (childIndex >= 0) {
-    await child(args[childIndex + 1] as DatabaseKind);
+    await child(args[childIndex + 1] as ChildKind);
     // Keep-alive sockets or pools must not hold the child open.
     process.exit(0);
   }
@@ -118,7 +156,7 @@ async function main() {
   const only = args.includes('--only')
     ? args[args.indexOf('--only') + 1]
     : undefined;
-  const kinds = (['sqlite', 'postgres'] as DatabaseKind[]).filter(
+  const kinds = (['sqlite', 'postgres', 'discovery'] as ChildKind[]).filter(
     k => !only || k === only,
   );
   const ci = process.env.CI === 'true';
@@ -130,6 +168,7 @@ async function main() {
   console.log(`Backend: ${BACKEND_DESCRIPTION}\n`);
 
   const results: DatabaseResult[] = [];
+  let discovery: DiscoveryResult | undefined;
   const skipped: string[] = [];
   let failed = false;
   for (const kind of kinds) {
@@ -141,7 +180,19 @@ async function main() {
       console.error(`!!! ${kind}: ${(error as Error).message}`);
       failed = true;
     }
-    if (answer?.type === 'result') {
+    if (answer?.type === 'discovery') {
+      discovery = answer.result;
+      console.log(`  [${kind}] done in ${discovery.seconds.toFixed(0)} s`);
+      if (discovery.skipped.length) {
+        loud([
+          ...discovery.skipped.map(s => `SKIPPED ${s}`),
+          ci
+            ? 'CI=true: a missing tool or server fails the run.'
+            : 'With CI=true this fails the run.',
+        ]);
+        if (ci) failed = true;
+      }
+    } else if (answer?.type === 'result') {
       results.push(answer.result);
       console.log(`  [${kind}] done in ${answer.result.seconds.toFixed(0)} s`);
     } else if (answer?.type === 'unavailable') {
@@ -161,16 +212,29 @@ async function main() {
   const totalSeconds = (Date.now() - started) / 1000;
   const table = results.length
     ? textTable(HEADER, rows(results, titles(OPTIONS)))
-    : 'No figures: no database run completed.';
+    : 'No database figures: no database run completed.';
   console.log(`\n${table}\n`);
   for (const r of results) {
     console.log(`${r.database}: ${r.version}`);
     for (const n of r.notes) console.log(`  - ${n}`);
   }
-  console.log('Fixtures:');
-  for (const d of FIXTURE_DESCRIPTION) console.log(`  - ${d}`);
+  if (results.length) {
+    console.log('Fixtures:');
+    for (const d of FIXTURE_DESCRIPTION) console.log(`  - ${d}`);
+  }
+  if (discovery) {
+    console.log('\nWarehouse discovery:\n');
+    console.log(
+      discovery.figures.length
+        ? textTable(DISCOVERY_HEADER, discoveryRows(discovery))
+        : 'No discovery figures.',
+    );
+    console.log('');
+    for (const s of discovery.skipped) console.log(`  - SKIPPED: ${s}`);
+    for (const n of discovery.notes) console.log(`  - ${n}`);
+  }
   console.log(`\nTotal run time: ${totalSeconds.toFixed(0)} s`);
-  if (write && results.length) {
+  if (write && (results.length || discovery)) {
     mkdirSync(dirname(DOC), { recursive: true });
     writeFileSync(
       DOC,
@@ -181,6 +245,7 @@ async function main() {
         skipped,
         backend: BACKEND_DESCRIPTION,
         totalSeconds,
+        discovery,
       }),
     );
     console.log(`Wrote ${DOC}`);
