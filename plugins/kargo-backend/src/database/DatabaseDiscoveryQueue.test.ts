@@ -127,6 +127,37 @@ describe.each(databases.eachSupportedId())(
       ).toHaveLength(1);
     });
 
+    it('is not due again after a refresh has been served', async () => {
+      await warehouse('app');
+      const [first] = await queue.claimDue({
+        owner: 'a',
+        leaseMs: LEASE,
+        limit: 10,
+      });
+      await queue.complete(first, 'a', {
+        nextCheckAt: now + 300_000,
+        failed: false,
+      });
+      now += 10;
+      await queue.requestRefresh('demo', 'app');
+      now += 10;
+      const [refreshed] = await queue.claimDue({
+        owner: 'a',
+        leaseMs: LEASE,
+        limit: 10,
+      });
+      expect(refreshed.name).toBe('app');
+      now += 10;
+      await queue.complete(refreshed, 'a', {
+        nextCheckAt: now + 300_000,
+        failed: false,
+      });
+      expect(await queue.nextCheckAt('demo', 'app')).toBe(now + 300_000);
+      expect(
+        await queue.claimDue({ owner: 'a', leaseMs: LEASE, limit: 10 }),
+      ).toEqual([]);
+    });
+
     it('never hands one Warehouse to two instances claiming at the same time', async () => {
       for (let i = 0; i < 40; i++) {
         await warehouse(`w${String(i).padStart(2, '0')}`);

@@ -83,6 +83,7 @@ export class DatabaseDiscoveryQueue implements DiscoveryQueue {
         )
         .update({
           owner: options.owner,
+          claimed_at: now,
           claim_expires_at: now + options.leaseMs,
         });
       if (taken === 1) {

@@ -82,6 +82,7 @@ function emptySubscriptions(artifacts: DiscoveredArtifacts): string[] {
  */
 export class WarehouseReconciler {
   private readonly running = new Set<Promise<void>>();
+  private readonly ticks = new Set<Promise<void>>();
   private readonly clock: () => number;
 
   constructor(private readonly options: WarehouseReconcilerOptions) {
@@ -90,6 +91,16 @@ export class WarehouseReconciler {
 
   /** Claims what is due and free slots allow, and starts it; does not wait. */
   async tick(): Promise<void> {
+    const tick = this.claimAndStart();
+    this.ticks.add(tick);
+    try {
+      await tick;
+    } finally {
+      this.ticks.delete(tick);
+    }
+  }
+
+  private async claimAndStart(): Promise<void> {
     const free = this.options.concurrency - this.running.size;
     if (free <= 0) {
       return;
@@ -100,17 +111,24 @@ export class WarehouseReconciler {
       limit: free,
     });
     for (const claim of claims) {
-      const work = this.reconcile(claim).finally(() =>
-        this.running.delete(work),
-      );
+      const work = this.reconcile(claim).finally(() => {
+        this.running.delete(work);
+        // A freed slot takes the next due Warehouse at once, rather than
+        // waiting for the scheduler's next tick.
+        this.tick().catch(error =>
+          this.options.logger.error(
+            `Warehouse discovery tick failed: ${(error as Error).message}`,
+          ),
+        );
+      });
       this.running.add(work);
     }
   }
 
   /** Waits until every discovery this instance started has finished. */
   async idle(): Promise<void> {
-    while (this.running.size) {
-      await Promise.allSettled([...this.running]);
+    while (this.running.size || this.ticks.size) {
+      await Promise.allSettled([...this.running, ...this.ticks]);
     }
   }
 

@@ -290,11 +290,22 @@ export class ImageDiscoverer {
     limit: number,
   ): Promise<DiscoveredImageReference[]> {
     const out: DiscoveredImageReference[] = [];
-    for (const tag of tags) {
-      if (out.length >= limit) break;
-      const image = await this.#resolveTag(plan, tag);
-      const ref = this.#toReference(plan, tag, image);
-      if (ref) out.push(ref);
+    // Resolve in order, a batch at a time: concurrent requests (still under
+    // the registry's rate limit) without resolving tags nobody needs.
+    let next = 0;
+    while (out.length < limit && next < tags.length) {
+      const batch = tags.slice(
+        next,
+        next + Math.min(limit - out.length, this.#concurrency),
+      );
+      next += batch.length;
+      const images = await Promise.all(
+        batch.map(tag => this.#resolveTag(plan, tag)),
+      );
+      batch.forEach((tag, i) => {
+        const ref = this.#toReference(plan, tag, images[i]);
+        if (ref && out.length < limit) out.push(ref);
+      });
     }
     return out;
   }

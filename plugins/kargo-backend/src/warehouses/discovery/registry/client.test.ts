@@ -146,6 +146,23 @@ describe('RateLimiter', () => {
     expect(clock.now() - start).toBeLessThan(3000);
   });
 
+  it('lets a burst through at once, then holds the average rate', async () => {
+    const clock = new FakeClock();
+    const limiter = new RateLimiter(10, clock, 5);
+    const start = clock.now();
+    for (let i = 0; i < 5; i++) await limiter.take();
+    expect(clock.now() - start).toBe(0); // the burst: no waiting
+    for (let i = 0; i < 10; i++) await limiter.take();
+    // 15 requests at 10/s with a burst of 5: the last waits ~1 s.
+    expect(clock.now() - start).toBeGreaterThanOrEqual(1000);
+    expect(clock.now() - start).toBeLessThan(1100);
+    // A quiet spell refills the bucket.
+    await clock.sleep(2000);
+    const quiet = clock.now();
+    for (let i = 0; i < 5; i++) await limiter.take();
+    expect(clock.now() - quiet).toBe(0);
+  });
+
   it('is shared by host through the registry', () => {
     const limiters = new RateLimiterRegistry(new FakeClock());
     expect(limiters.get('a', 20)).toBe(limiters.get('a', 20));
@@ -159,7 +176,7 @@ describe('RateLimiter', () => {
     const limiters = new RateLimiterRegistry(clock);
     const options = {
       rateLimiters: limiters,
-      rateLimit: { requestsPerSecond: 10 },
+      rateLimit: { requestsPerSecond: 10, burst: 1 },
       contentCache: new LruCache<unknown>(10),
     };
     const a = new RegistryClient(options);

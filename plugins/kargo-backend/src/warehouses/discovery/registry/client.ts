@@ -87,7 +87,12 @@ export type RegistryLogger = {
 export type RegistryClientOptions = {
   fetch?: typeof fetch;
   /** Per registry host, default 20 requests/s (Kargo's default). */
-  rateLimit?: { requestsPerSecond: number };
+  /**
+   * Per registry host: `requestsPerSecond` on average (default 20, Kargo's
+   * default) with bursts of up to `burst` requests (default: one second's
+   * worth), so one discovery is not spread over seconds.
+   */
+  rateLimit?: { requestsPerSecond: number; burst?: number };
   /** Limiters shared by registry host; default: process-wide. */
   rateLimiters?: RateLimiterRegistry;
   /** Defaults to the clock of `rateLimiters`. */
@@ -215,6 +220,7 @@ export class RegistryClient {
   readonly #limiters: RateLimiterRegistry;
   readonly #clock: Clock;
   readonly #rps: number;
+  readonly #burst: number;
   readonly #timeoutMs: number;
   readonly #maxRetries: number;
   readonly #maxRetryAfterMs: number;
@@ -230,6 +236,8 @@ export class RegistryClient {
     this.#limiters = options.rateLimiters ?? sharedRateLimiters;
     this.#clock = options.clock ?? this.#limiters.clock ?? systemClock;
     this.#rps = options.rateLimit?.requestsPerSecond ?? 20;
+    this.#burst =
+      options.rateLimit?.burst ?? Math.max(1, Math.floor(this.#rps));
     this.#timeoutMs = options.timeoutMs ?? 30_000;
     this.#maxRetries = options.maxRetries ?? 3;
     this.#maxRetryAfterMs = options.maxRetryAfterMs ?? 60_000;
@@ -750,7 +758,9 @@ export class RegistryClient {
     headers: Record<string, string>,
     options: RegistryRequestOptions,
   ): Promise<Response> {
-    await this.#limiters.get(repo.apiHost, this.#rps).take(options.signal);
+    await this.#limiters
+      .get(repo.apiHost, this.#rps, this.#burst)
+      .take(options.signal);
     const timeout = AbortSignal.timeout(this.#timeoutMs);
     const signal = options.signal
       ? AbortSignal.any([options.signal, timeout])

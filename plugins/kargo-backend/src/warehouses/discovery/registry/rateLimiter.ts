@@ -30,15 +30,24 @@ export const systemClock: Clock = {
 };
 
 /**
- * Spaces requests evenly, `requestsPerSecond` at most (no bursts), like the
- * leaky-bucket limiter Kargo puts in front of each registry.
+ * At most `requestsPerSecond` on average, with up to `burst` requests at
+ * once after a quiet spell (a token bucket, as GCRA): one discovery's few
+ * dozen requests go out together, while a busy registry still sees no more
+ * than the configured rate. `burst` 1 spaces every request evenly.
  */
 export class RateLimiter {
   #intervalMs: number;
-  #next = 0;
+  #toleranceMs: number;
+  /** Theoretical arrival time of the next request. */
+  #tat = 0;
 
-  constructor(requestsPerSecond: number, private readonly clock: Clock) {
+  constructor(
+    requestsPerSecond: number,
+    private readonly clock: Clock,
+    burst = 1,
+  ) {
     this.#intervalMs = RateLimiter.interval(requestsPerSecond);
+    this.#toleranceMs = RateLimiter.tolerance(burst, this.#intervalMs);
   }
 
   static interval(requestsPerSecond: number): number {
@@ -50,16 +59,27 @@ export class RateLimiter {
     return 1000 / requestsPerSecond;
   }
 
-  setRate(requestsPerSecond: number) {
+  private static tolerance(burst: number, intervalMs: number): number {
+    if (!Number.isInteger(burst) || burst < 1) {
+      throw new Error(
+        `burst must be a whole number of at least 1, got ${burst}`,
+      );
+    }
+    return (burst - 1) * intervalMs;
+  }
+
+  setRate(requestsPerSecond: number, burst = 1) {
     this.#intervalMs = RateLimiter.interval(requestsPerSecond);
+    this.#toleranceMs = RateLimiter.tolerance(burst, this.#intervalMs);
   }
 
   /** Waits for the next free slot. */
   async take(signal?: AbortSignal): Promise<void> {
     const now = this.clock.now();
-    const slot = Math.max(now, this.#next);
-    this.#next = slot + this.#intervalMs;
-    if (slot > now) await this.clock.sleep(slot - now, signal);
+    const tat = Math.max(this.#tat, now);
+    const allowedAt = tat - this.#toleranceMs;
+    this.#tat = tat + this.#intervalMs;
+    if (allowedAt > now) await this.clock.sleep(allowedAt - now, signal);
   }
 }
 
@@ -69,13 +89,13 @@ export class RateLimiterRegistry {
 
   constructor(readonly clock: Clock = systemClock) {}
 
-  get(host: string, requestsPerSecond: number): RateLimiter {
+  get(host: string, requestsPerSecond: number, burst = 1): RateLimiter {
     let limiter = this.#limiters.get(host);
     if (!limiter) {
-      limiter = new RateLimiter(requestsPerSecond, this.clock);
+      limiter = new RateLimiter(requestsPerSecond, this.clock, burst);
       this.#limiters.set(host, limiter);
     } else {
-      limiter.setRate(requestsPerSecond);
+      limiter.setRate(requestsPerSecond, burst);
     }
     return limiter;
   }

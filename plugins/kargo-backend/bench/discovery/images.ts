@@ -1,0 +1,243 @@
+/**
+ * Figure: SemVer discovery of a 1,000-tag repository on a real registry with
+ * ImageDiscoverer, against a raw tag listing with curl. Also counts the
+ * manifest requests per discovery, by tag.
+ */
+import { LruCache } from '../../src/warehouses/discovery/registry';
+import { RateLimiterRegistry } from '../../src/warehouses/discovery/registry';
+import { ImageDiscoverer } from '../../src/warehouses/discovery/images';
+import type { CredentialsProvider } from '../../src/warehouses/discovery/types';
+import { now, percentile } from '../measure';
+import { fillRepository } from './registry';
+import { spawnTimed } from './spawnTimed';
+import type { DiscoveryFigure, Log } from './types';
+
+export type ImageOptions = { reps: number };
+
+const REPO = 'kargo-bench/semver-1000';
+const LIMIT = 20;
+const CONSTRAINT = '^1.0.0';
+const TARGET_RATIO = 1.5;
+
+/**
+ * 800 tags 1.M.P (M < 40, P < 20) that satisfy ^1.0.0, 100 tags 2.0.P that
+ * do not, and 100 tags that are no SemVer at all (build-N, latest).
+ */
+export function benchTags(): string[] {
+  const tags: string[] = [];
+  for (let minor = 0; minor < 40; minor++) {
+    for (let patch = 0; patch < 20; patch++) tags.push(`1.${minor}.${patch}`);
+  }
+  for (let patch = 0; patch < 100; patch++) tags.push(`2.0.${patch}`);
+  for (let n = 0; n < 99; n++) tags.push(`build-${n}`);
+  tags.push('latest');
+  return tags;
+}
+
+const anonymous: CredentialsProvider = { lookup: async () => undefined };
+
+type Call = { method: string; path: string; origin: string };
+
+/** A fetch that records every request the registry client sends. */
+function countingFetch() {
+  const calls: Call[] = [];
+  const counted: typeof fetch = (input, init) => {
+    const url = input instanceof Request ? input.url : String(input);
+    calls.push({
+      method: init?.method ?? (input instanceof Request ? input.method : 'GET'),
+      path: new URL(url).pathname,
+      origin: new URL(url).origin,
+    });
+    return fetch(input, init);
+  };
+  return { calls, fetch: counted };
+}
+
+/** curl of every tag page (following `Link`), as a shell user would. */
+async function curlTags(host: string): Promise<{ ms: number; tags: number }> {
+  let url: string | undefined = `http://${host}/v2/${REPO}/tags/list?n=1000`;
+  let ms = 0;
+  let tags = 0;
+  for (let page = 0; url && page < 100; page++) {
+    const run = await spawnTimed('curl', ['-s', '-i', url]);
+    ms += run.ms;
+    const split = run.stdout.indexOf('\r\n\r\n');
+    const head = run.stdout.slice(0, split);
+    tags += (JSON.parse(run.stdout.slice(split + 4)).tags ?? []).length;
+    const next = /^link:\s*<([^>]+)>\s*;\s*rel="?next"?/im.exec(head);
+    url = next ? new URL(next[1], url).toString() : undefined;
+  }
+  return { ms, tags };
+}
+
+export async function imageFigure(
+  host: string,
+  registryDescription: string,
+  options: ImageOptions,
+  log: Log,
+): Promise<{ figure: DiscoveryFigure; notes: string[] }> {
+  const tags = benchTags();
+  const fillStart = now();
+  const written = await fillRepository(host, REPO, tags);
+  const notes = [
+    `image repository: ${host}/${REPO} on ${registryDescription}; ${
+      tags.length
+    } tags (800 satisfy ${CONSTRAINT}, 100 are 2.0.x, 100 are not SemVer), each a distinct OCI image manifest (same config and layer blob); ${
+      written
+        ? `${written} manifests PUT through the distribution API in ${(
+            (now() - fillStart) /
+            1000
+          ).toFixed(1)} s`
+        : 'already in place from an earlier run'
+    }`,
+  ];
+  const subscription = {
+    repoURL: `${host}/${REPO}`,
+    imageSelectionStrategy: 'SemVer' as const,
+    constraint: CONSTRAINT,
+    strictSemvers: true,
+    discoveryLimit: LIMIT,
+  };
+
+  /**
+   * One discovery by a fresh ImageDiscoverer. Its digest cache is
+   * process-wide by default (sharedContentCache), so a fresh instance alone
+   * would still find every manifest of the previous repetition: each one
+   * gets its own empty cache, so every repetition pays what a first
+   * discovery pays.
+   */
+  const discoverOnce = async (limiter: 'default' | 'lifted') => {
+    const counter = countingFetch();
+    const discoverer = new ImageDiscoverer({
+      fetch: counter.fetch,
+      contentCache: new LruCache(10_000),
+      ...(limiter === 'lifted'
+        ? {
+            rateLimiters: new RateLimiterRegistry(),
+            rateLimit: { requestsPerSecond: 100_000 },
+          }
+        : {}),
+    });
+    const start = now();
+    const result = await discoverer.discover(subscription, {
+      credentials: anonymous,
+    });
+    return { ms: now() - start, result, calls: counter.calls };
+  };
+
+  log(`image discovery: ${options.reps} repetitions of each variant`);
+  const defaults: number[] = [];
+  const lifted: number[] = [];
+  const curl: number[] = [];
+  let last: Awaited<ReturnType<typeof discoverOnce>> | undefined;
+  await discoverOnce('lifted'); // warm-up: connections, JIT
+  await curlTags(host);
+  for (let rep = 0; rep < options.reps; rep++) {
+    last = await discoverOnce('default');
+    defaults.push(last.ms);
+    lifted.push((await discoverOnce('lifted')).ms);
+    const listed = await curlTags(host);
+    if (listed.tags !== tags.length) {
+      throw new Error(`curl listed ${listed.tags} tags, not ${tags.length}`);
+    }
+    curl.push(listed.ms);
+  }
+
+  // Which tags were the manifest requests for? HEADs go by tag, GETs by digest.
+  const { result, calls } = last!;
+  const selected = result.references.map(r => r.tag);
+  const expected = tags
+    .filter(t => t.startsWith('1.'))
+    .sort((a, b) => {
+      const [, am, ap] = a.split('.').map(Number);
+      const [, bm, bp] = b.split('.').map(Number);
+      return bm - am || bp - ap;
+    })
+    .slice(0, LIMIT);
+  if (selected.join() !== expected.join()) {
+    throw new Error(
+      `discovery selected ${selected.join(', ')}; expected ${expected.join(
+        ', ',
+      )}`,
+    );
+  }
+  const selectedRefs = new Set([
+    ...selected,
+    ...result.references.map(r => r.digest),
+  ]);
+  const manifestCalls = calls.filter(c => c.path.includes('/manifests/'));
+  const heads = manifestCalls.filter(c => c.method === 'HEAD').length;
+  const gets = manifestCalls.filter(c => c.method === 'GET').length;
+  const outside = manifestCalls.filter(
+    c => !selectedRefs.has(decodeURIComponent(c.path.split('/').pop()!)),
+  ).length;
+  const others = new Map<string, number>();
+  for (const c of calls.filter(x => !x.path.includes('/manifests/'))) {
+    const key = `${c.method} ${c.origin}${c.path}`;
+    others.set(key, (others.get(key) ?? 0) + 1);
+  }
+  notes.push(
+    `image discovery requests per run (fresh instance, empty digest cache): ${
+      calls.length
+    } in all = ${heads} manifest HEAD + ${gets} manifest GET + ${[...others]
+      .map(([k, n]) => `${n}× ${k}`)
+      .join(
+        ' + ',
+      )}; the default limiter spaces requests 50 ms apart (20 req/s per registry host, no burst), so ${
+      calls.length
+    } requests cannot take less than ${(calls.length - 1) * 50} ms`,
+    `image discovery per repetition (ms): default ${defaults
+      .map(v => v.toFixed(0))
+      .join(', ')}; limiter lifted ${lifted
+      .map(v => v.toFixed(1))
+      .join(', ')}; curl ${curl.map(v => v.toFixed(1)).join(', ')}`,
+  );
+
+  const p50 = percentile(defaults, 50);
+  const curlP50 = percentile(curl, 50);
+  return {
+    notes,
+    figure: {
+      id: 'images',
+      title: `Image SemVer discovery, ${tags.length.toLocaleString(
+        'en',
+      )}-tag repository, discoveryLimit ${LIMIT} (${
+        options.reps
+      } reps, fresh ImageDiscoverer each)`,
+      database: '—',
+      stats: [
+        {
+          label: 'p50, default options (20 req/s)',
+          unit: 'ms',
+          ours: p50,
+          baseline: curlP50,
+          target: {
+            text: `≤ ${TARGET_RATIO}×`,
+            met: p50 / curlP50 <= TARGET_RATIO,
+          },
+        },
+        {
+          label: 'p50, rate limit lifted',
+          unit: 'ms',
+          ours: percentile(lifted, 50),
+          baseline: curlP50,
+        },
+        {
+          label: `manifest requests for ${tags.length.toLocaleString(
+            'en',
+          )} tags`,
+          unit: 'count',
+          ours: heads + gets,
+          oursText: `${heads} HEAD + ${gets} GET`,
+          baseline: 0,
+          baselineText: '0 (list only)',
+          target: {
+            text: `0 outside the ${LIMIT} selected (${outside})`,
+            met: outside === 0,
+          },
+        },
+      ],
+      baseline: `\`curl -s -i http://${host}/v2/${REPO}/tags/list?n=1000\` spawned from Node (following \`Link\` pages; one page here), p50 of the same repetitions, interleaved with the discoveries: listing the tags is the one request any discovery must make. "Rate limit lifted" is the same discovery with its own limiter at 100,000 req/s, to separate the client from Kargo's 20 req/s default`,
+    },
+  };
+}
