@@ -36,6 +36,16 @@ for _ in $(seq 1 30); do
 done
 pg_isready -h 127.0.0.1 -p 5432
 $SUDO su postgres -c "psql -q -c \"ALTER USER postgres PASSWORD 'postgres'\""
+# Every store and router test creates its own database with its own pool, and
+# Jest runs several files at once: the default of 100 connections is too few.
+if [ "$($SUDO su postgres -c "psql -tAc 'SHOW max_connections'")" -lt 500 ]; then
+  $SUDO su postgres -c "psql -q -c 'ALTER SYSTEM SET max_connections = 500'"
+  $SUDO pg_ctlcluster "$PG_MAJOR" main restart
+  for _ in $(seq 1 30); do
+    pg_isready -q -h 127.0.0.1 -p 5432 && break
+    sleep 0.5
+  done
+fi
 
 # The distribution registry on loopback, filesystem storage in a temp dir.
 mkdir -p "$STATE_DIR/registry"
