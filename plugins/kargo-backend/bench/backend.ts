@@ -25,6 +25,7 @@ import {
 import { createSpecializedBackend } from '@backstage/backend-app-api';
 import { mockServices } from '@backstage/backend-test-utils';
 import type { Entity } from '@backstage/catalog-model';
+import type { JsonObject } from '@backstage/types';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import express from 'express';
@@ -39,6 +40,8 @@ export type BenchBackend = { baseUrl: string; stop(): Promise<void> };
 export async function startBenchBackend(
   knex: Knex,
   entities: Entity[],
+  /** Root config (mockServices.rootConfig data); none by default. */
+  rootConfig?: JsonObject,
 ): Promise<BenchBackend> {
   let server: ExtendedHttpServer | undefined;
   const loopbackRootHttpRouter = createServiceFactory({
@@ -75,7 +78,9 @@ export async function startBenchBackend(
       mockServices.auth.factory(),
       mockServices.auditor.factory(),
       mockServices.cache.factory(),
-      mockServices.rootConfig.factory(),
+      mockServices.rootConfig.factory(
+        rootConfig ? { data: rootConfig } : undefined,
+      ),
       mockServices.httpAuth.factory(),
       mockServices.httpRouter.factory(),
       mockServices.lifecycle.factory(),

@@ -53,6 +53,7 @@ const DISCOVERY_OPTIONS: DiscoveryOptions = {
   projects: 10,
   concurrencies: [4, 16],
   reconcilerBudgetMs: 120_000,
+  push: { pushes: 50, warmups: 3, perPushTimeoutMs: 10_000 },
 };
 
 type ChildKind = DatabaseKind | 'discovery';
@@ -61,8 +62,9 @@ type ChildKind = DatabaseKind | 'discovery';
 const CHILD_TIMEOUT_MS: Record<ChildKind, number> = {
   sqlite: 200_000,
   postgres: 200_000,
-  // 2 reconciler budgets, the serial ls-remote baseline, images, Git.
-  discovery: 420_000,
+  // 2 reconciler budgets, the serial ls-remote baseline, images, Git, and
+  // push-to-Freight (~60 s at most when healthy).
+  discovery: 500_000,
 };
 const DOC = resolve(__dirname, '../../../docs/benchmarks.md');
 

@@ -30,9 +30,14 @@ exports.up = async function up(knex) {
       .nullable()
       .comment('Epoch ms the current claim was taken');
     table
-      .bigInteger('refresh_requested_at')
+      .integer('refresh_seq')
+      .notNullable()
+      .defaultTo(0)
+      .comment('Bumped by every refresh request');
+    table
+      .integer('claimed_refresh_seq')
       .nullable()
-      .comment('Epoch ms a refresh was last asked for');
+      .comment('refresh_seq when the current claim was taken');
     table
       .integer('failures')
       .notNullable()

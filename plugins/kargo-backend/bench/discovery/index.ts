@@ -1,15 +1,17 @@
 /**
  * The "Warehouse discovery" section, run once per benchmark (not per
  * database) in a process of its own: image discovery on a real registry, the
- * re-check of an unchanged Git repository, and 1,000 Warehouses through a
- * real reconciler. A figure whose tool or server is missing is skipped with
- * the reason (the caller makes that loud, and a failure under CI=true).
+ * re-check of an unchanged Git repository, 1,000 Warehouses through a real
+ * reconciler, and push-to-Freight latency through a registry notification.
+ * A figure whose tool or server is missing is skipped with the reason (the
+ * caller makes that loud, and a failure under CI=true).
  */
 import { sqliteProvider } from '../databases';
 import { now } from '../measure';
 import { startGitRepos } from './gitRepos';
 import { gitRecheckFigure } from './gitRecheck';
 import { imageFigure } from './images';
+import { PushOptions, pushToFreightFigure } from './pushToFreight';
 import { benchRegistry } from './registry';
 import { hasCommand } from './spawnTimed';
 import type { DiscoveryResult, Log } from './types';
@@ -25,6 +27,7 @@ export type DiscoveryOptions = {
   concurrencies: number[];
   /** Per reconciler run; the figure is reported as partial beyond it. */
   reconcilerBudgetMs: number;
+  push: PushOptions;
 };
 
 export async function runDiscovery(
@@ -110,6 +113,24 @@ export async function runDiscovery(
       }
     } finally {
       await repos.close();
+    }
+  }
+
+  // ---- Push-to-Freight through a registry notification (own registries).
+  // Last: it starts a whole backend in this process, which would weigh on
+  // the RSS and throughput of the figures after it.
+  if (!(await hasCommand('docker-registry'))) {
+    result.skipped.push(
+      'push-to-Freight latency: docker-registry is not installed (a registry with notifications is needed; run `npm run servers`)',
+    );
+  } else {
+    const provider = sqliteProvider();
+    try {
+      const push = await pushToFreightFigure(provider, options.push, log);
+      result.figures.push(push.figure);
+      result.notes.push(...push.notes);
+    } finally {
+      await provider.close();
     }
   }
 

@@ -134,6 +134,31 @@ export async function fillRepository(
   const missing = tags.filter(t => !existing.has(t));
   if (!missing.length) return 0;
 
+  const blobs = await benchImageBlobs(host, repo);
+  let next = 0;
+  const worker = async () => {
+    while (next < missing.length) {
+      const tag = missing[next++];
+      await putManifest(host, repo, tag, blobs);
+    }
+  };
+  await Promise.all(Array.from({ length: PUT_CONCURRENCY }, worker));
+  return missing.length;
+}
+
+export type BenchImageBlobs = {
+  config: { digest: string; size: number };
+  layer: { digest: string; size: number };
+};
+
+/**
+ * The config and layer blob every benchmark image shares, uploaded to `repo`
+ * unless it already holds them.
+ */
+export async function benchImageBlobs(
+  host: string,
+  repo: string,
+): Promise<BenchImageBlobs> {
   const layer = await ensureBlob(
     host,
     repo,
@@ -151,38 +176,43 @@ export async function fillRepository(
       }),
     ),
   );
-  let next = 0;
-  const worker = async () => {
-    while (next < missing.length) {
-      const tag = missing[next++];
-      const manifest = JSON.stringify({
-        schemaVersion: 2,
-        mediaType: OCI_MANIFEST,
-        config: {
-          mediaType: 'application/vnd.oci.image.config.v1+json',
-          ...config,
-        },
-        layers: [
-          {
-            mediaType: 'application/vnd.oci.image.layer.v1.tar+gzip',
-            ...layer,
-          },
-        ],
-        annotations: { 'org.opencontainers.image.version': tag },
-      });
-      const res = await fetch(`http://${host}/v2/${repo}/manifests/${tag}`, {
-        method: 'PUT',
-        headers: { 'content-type': OCI_MANIFEST },
-        body: manifest,
-      });
-      const text = await res.text();
-      if (res.status !== 201) {
-        throw new Error(
-          `manifest PUT ${repo}:${tag}: ${res.status} ${text.slice(0, 300)}`,
-        );
-      }
-    }
-  };
-  await Promise.all(Array.from({ length: PUT_CONCURRENCY }, worker));
-  return missing.length;
+  return { config, layer };
+}
+
+/**
+ * PUTs `repo:tag` as a small OCI image manifest over `blobs` that differs
+ * from every other tag's only in an annotation (a distinct digest per tag).
+ */
+export async function putManifest(
+  host: string,
+  repo: string,
+  tag: string,
+  blobs: BenchImageBlobs,
+): Promise<void> {
+  const manifest = JSON.stringify({
+    schemaVersion: 2,
+    mediaType: OCI_MANIFEST,
+    config: {
+      mediaType: 'application/vnd.oci.image.config.v1+json',
+      ...blobs.config,
+    },
+    layers: [
+      {
+        mediaType: 'application/vnd.oci.image.layer.v1.tar+gzip',
+        ...blobs.layer,
+      },
+    ],
+    annotations: { 'org.opencontainers.image.version': tag },
+  });
+  const res = await fetch(`http://${host}/v2/${repo}/manifests/${tag}`, {
+    method: 'PUT',
+    headers: { 'content-type': OCI_MANIFEST },
+    body: manifest,
+  });
+  const text = await res.text();
+  if (res.status !== 201) {
+    throw new Error(
+      `manifest PUT ${repo}:${tag}: ${res.status} ${text.slice(0, 300)}`,
+    );
+  }
 }

@@ -20,7 +20,7 @@ export type DiscoveryStat = {
 };
 
 export type DiscoveryFigure = {
-  id: 'images' | 'git-recheck' | 'warehouses';
+  id: 'images' | 'push-to-freight' | 'git-recheck' | 'warehouses';
   title: string;
   /** "—" for database-independent figures, else the database. */
   database: string;

@@ -127,6 +127,48 @@ describe.each(databases.eachSupportedId())(
       ).toHaveLength(1);
     });
 
+    it('tells refreshes before and after a claim apart within one millisecond', async () => {
+      await warehouse('app');
+      const [first] = await queue.claimDue({
+        owner: 'a',
+        leaseMs: LEASE,
+        limit: 10,
+      });
+      await queue.complete(first, 'a', {
+        nextCheckAt: now + 300_000,
+        failed: false,
+      });
+      // Refresh, then claim, in the same millisecond: served once.
+      await queue.requestRefresh('demo', 'app');
+      const [served] = await queue.claimDue({
+        owner: 'a',
+        leaseMs: LEASE,
+        limit: 10,
+      });
+      await queue.complete(served, 'a', {
+        nextCheckAt: now + 300_000,
+        failed: false,
+      });
+      expect(
+        await queue.claimDue({ owner: 'a', leaseMs: LEASE, limit: 10 }),
+      ).toEqual([]);
+      // Claim, then refresh, in the same millisecond: due again.
+      await queue.requestRefresh('demo', 'app');
+      const [claimed] = await queue.claimDue({
+        owner: 'a',
+        leaseMs: LEASE,
+        limit: 10,
+      });
+      await queue.requestRefresh('demo', 'app');
+      await queue.complete(claimed, 'a', {
+        nextCheckAt: now + 300_000,
+        failed: false,
+      });
+      expect(
+        await queue.claimDue({ owner: 'a', leaseMs: LEASE, limit: 10 }),
+      ).toHaveLength(1);
+    });
+
     it('is not due again after a refresh has been served', async () => {
       await warehouse('app');
       const [first] = await queue.claimDue({

@@ -84,6 +84,7 @@ export class DatabaseDiscoveryQueue implements DiscoveryQueue {
         .update({
           owner: options.owner,
           claimed_at: now,
+          claimed_refresh_seq: this.db.ref('refresh_seq'),
           claim_expires_at: now + options.leaseMs,
         });
       if (taken === 1) {
@@ -120,19 +121,21 @@ export class DatabaseDiscoveryQueue implements DiscoveryQueue {
   ): Promise<void> {
     const row = await this.db(QUEUE)
       .where({ project: claim.project, name: claim.name, owner })
-      .first('claimed_at', 'refresh_requested_at');
+      .first('refresh_seq', 'claimed_refresh_seq');
     if (!row) {
       return; // the claim lapsed and another instance took over
     }
-    // A refresh asked for while this discovery ran is not lost.
+    // A refresh asked for while this discovery ran is not lost. Counted, not
+    // timed: a refresh in the claim's own millisecond is neither lost nor
+    // served twice.
     const refreshedSince =
-      row.refresh_requested_at !== null &&
-      Number(row.refresh_requested_at) >= Number(row.claimed_at);
+      Number(row.refresh_seq) > Number(row.claimed_refresh_seq ?? 0);
     await this.db(QUEUE)
       .where({ project: claim.project, name: claim.name, owner })
       .update({
         owner: null,
         claimed_at: null,
+        claimed_refresh_seq: null,
         claim_expires_at: null,
         next_check_at: refreshedSince ? this.clock() : outcome.nextCheckAt,
         checked_generation: claim.generation,
@@ -149,9 +152,12 @@ export class DatabaseDiscoveryQueue implements DiscoveryQueue {
     }
     const now = this.clock();
     await this.db(QUEUE)
-      .insert({ project, name, next_check_at: now, refresh_requested_at: now })
+      .insert({ project, name, next_check_at: now, refresh_seq: 1 })
       .onConflict(['project', 'name'])
-      .merge({ next_check_at: now, refresh_requested_at: now });
+      .merge({
+        next_check_at: now,
+        refresh_seq: this.db.raw('?? + 1', [`${QUEUE}.refresh_seq`]),
+      });
     return true;
   }
 
