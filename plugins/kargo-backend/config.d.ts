@@ -98,7 +98,8 @@ export interface Config {
     registries?: {
       /**
        * Requests per second to one registry host, shared by every
-       * Warehouse on this instance; `429 Retry-After` is honoured too.
+       * Warehouse on this instance, with bursts of up to twice as many (so
+       * one discovery goes out at once); `429 Retry-After` is honoured too.
        * Default 20.
        * @visibility backend
        */

@@ -89,8 +89,9 @@ export type RegistryClientOptions = {
   /** Per registry host, default 20 requests/s (Kargo's default). */
   /**
    * Per registry host: `requestsPerSecond` on average (default 20, Kargo's
-   * default) with bursts of up to `burst` requests (default: one second's
-   * worth), so one discovery is not spread over seconds.
+   * default) with bursts of up to `burst` requests (default: two seconds'
+   * worth, 40, which lets one discovery with the default discoveryLimit —
+   * the tag list, 20 HEADs, maybe a token — go out at once).
    */
   rateLimit?: { requestsPerSecond: number; burst?: number };
   /** Limiters shared by registry host; default: process-wide. */
@@ -237,7 +238,7 @@ export class RegistryClient {
     this.#clock = options.clock ?? this.#limiters.clock ?? systemClock;
     this.#rps = options.rateLimit?.requestsPerSecond ?? 20;
     this.#burst =
-      options.rateLimit?.burst ?? Math.max(1, Math.floor(this.#rps));
+      options.rateLimit?.burst ?? Math.max(1, Math.floor(2 * this.#rps));
     this.#timeoutMs = options.timeoutMs ?? 30_000;
     this.#maxRetries = options.maxRetries ?? 3;
     this.#maxRetryAfterMs = options.maxRetryAfterMs ?? 60_000;
