@@ -52,7 +52,7 @@ export type ImageDiscovererOptions = Omit<RegistryClientOptions, 'logger'> & {
    * cached by digest); false makes SemVer/Lexical/Digest discovery HEAD-only.
    */
   recordAnnotations?: boolean;
-  /** Concurrent metadata fetches for NewestBuild, default 8. */
+  /** Concurrent tag resolutions (HEADs, and metadata for NewestBuild), default 20. */
   metadataConcurrency?: number;
   /** Image metadata by tag for `cacheByTag`; default: process-wide. */
   tagCache?: LruCache<ResolvedImage>;
@@ -125,7 +125,9 @@ export class ImageDiscoverer {
     this.#client = options.client ?? new RegistryClient(options);
     this.#policy = options.cacheByTagPolicy ?? 'Allow';
     this.#recordAnnotations = options.recordAnnotations ?? true;
-    this.#concurrency = Math.max(1, options.metadataConcurrency ?? 8);
+    // 20: the default discoveryLimit's HEADs go out together (the registry's
+    // rate limiter still paces them).
+    this.#concurrency = Math.max(1, options.metadataConcurrency ?? 20);
     this.#tagCache = options.tagCache ?? sharedTagCache;
     this.#logger = options.logger;
   }
