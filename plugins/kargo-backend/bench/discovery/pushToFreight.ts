@@ -10,11 +10,6 @@
  * discovery and Freight creation, without notification delivery).
  */
 import { randomBytes } from 'node:crypto';
-import { ChildProcess, spawn } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import net from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { Knex } from 'knex';
 import { startTestRegistry } from '../../src/warehouses/discovery/registry/__testUtils__/testRegistry';
 import { startBenchBackend } from '../backend';
@@ -48,85 +43,16 @@ const DELIVERY = { timeout: '2s', threshold: 1, backoff: '100ms' };
 
 const sleep = (ms: number) => new Promise(r => setTimeout(r, ms));
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
-
 type Registry = { host: string; stop(): Promise<void> };
 
-/**
- * A private `docker-registry serve` on a free 127.0.0.1 port (as
- * startTestRegistry starts one) whose notifications go to `endpoint` with
- * `Authorization: Bearer <token>` (as registryNotifications.test.ts does).
- */
-async function startNotifyingRegistry(
+/** A private registry whose notifications go to `endpoint` with the token. */
+function startNotifyingRegistry(
   endpoint: string,
   token: string,
 ): Promise<Registry> {
-  const dir = await mkdtemp(join(tmpdir(), 'kargo-bench-notify-'));
-  const port = await freePort();
-  const config = join(dir, 'config.yml');
-  await writeFile(
-    config,
-    `version: 0.1
-log:
-  level: error
-storage:
-  filesystem:
-    rootdirectory: ${join(dir, 'data')}
-http:
-  addr: 127.0.0.1:${port}
-notifications:
-  endpoints:
-    - name: kargo
-      url: ${endpoint}
-      headers:
-        Authorization: [Bearer ${token}]
-      timeout: ${DELIVERY.timeout}
-      threshold: ${DELIVERY.threshold}
-      backoff: ${DELIVERY.backoff}
-`,
-  );
-  const child: ChildProcess = spawn('docker-registry', ['serve', config], {
-    stdio: ['ignore', 'ignore', 'pipe'],
+  return startTestRegistry({
+    notifications: { url: endpoint, token, ...DELIVERY },
   });
-  let stderr = '';
-  child.stderr?.on('data', d => {
-    stderr = (stderr + d).slice(-4000);
-  });
-  const host = `127.0.0.1:${port}`;
-  const stop = async () => {
-    if (child.exitCode === null && child.signalCode === null) {
-      const exited = new Promise(r => child.once('exit', r));
-      child.kill('SIGTERM');
-      await Promise.race([exited, sleep(3000)]);
-      if (child.exitCode === null && child.signalCode === null) {
-        child.kill('SIGKILL');
-      }
-    }
-    await rm(dir, { recursive: true, force: true });
-  };
-  for (let i = 0; i < 150 && child.exitCode === null; i++) {
-    try {
-      const res = await fetch(`http://${host}/v2/`, {
-        signal: AbortSignal.timeout(1000),
-      });
-      await res.body?.cancel();
-      if (res.status === 200) return { host, stop };
-    } catch {
-      // not up yet
-    }
-    await sleep(100);
-  }
-  await stop();
-  throw new Error(`docker-registry did not start on ${host}: ${stderr}`);
 }
 
 function pipelineYaml(notifyHost: string, refreshHost: string) {

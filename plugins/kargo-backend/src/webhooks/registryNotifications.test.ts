@@ -1,16 +1,15 @@
-import { ChildProcess, spawn } from 'node:child_process';
-import fs from 'node:fs/promises';
 import http from 'node:http';
 import net from 'node:net';
-import os from 'node:os';
-import path from 'node:path';
 import { mockServices } from '@backstage/backend-test-utils';
 import { parseManifests } from '@kargo-backstage/plugin-kargo-common';
 import { DatabaseKargoStore, KargoStore } from '../database';
 import { ManifestApplier } from '../manifests/ManifestApplier';
 import { ConfigSecretsProvider } from '../secrets';
 import { createTestDatabases } from '../__testUtils__/testDatabases';
-import { requireTools } from '../warehouses/discovery/registry/__testUtils__/testRegistry';
+import {
+  requireTools,
+  startTestRegistry,
+} from '../warehouses/discovery/registry/__testUtils__/testRegistry';
 import { pushTestImage } from '../warehouses/discovery/registry/__testUtils__/ociLayout';
 import { WebhookReceivers } from './WebhookReceivers';
 
@@ -18,78 +17,6 @@ jest.setTimeout(120_000);
 
 const TOKEN = 'registry-notify-token';
 const EVENTS_TYPE = 'application/vnd.docker.distribution.events.v1+json';
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-/** A private docker-registry whose notifications go to `endpoint`. */
-async function startNotifyingRegistry(endpoint: string) {
-  const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'kargo-notify-'));
-  const port = await freePort();
-  const config = path.join(dir, 'config.yml');
-  await fs.writeFile(
-    config,
-    `version: 0.1
-log:
-  level: error
-storage:
-  filesystem:
-    rootdirectory: ${path.join(dir, 'data')}
-http:
-  addr: 127.0.0.1:${port}
-notifications:
-  endpoints:
-    - name: kargo
-      url: ${endpoint}
-      headers:
-        Authorization: [Bearer ${TOKEN}]
-      timeout: 2s
-      threshold: 3
-      backoff: 200ms
-`,
-  );
-  const child: ChildProcess = spawn('docker-registry', ['serve', config], {
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
-  let stderr = '';
-  child.stderr?.on('data', d => {
-    stderr = (stderr + d).slice(-4000);
-  });
-  const host = `127.0.0.1:${port}`;
-  const stop = async () => {
-    if (child.exitCode === null && child.signalCode === null) {
-      const exited = new Promise(r => child.once('exit', r));
-      child.kill('SIGTERM');
-      await Promise.race([exited, new Promise(r => setTimeout(r, 3000))]);
-      if (child.exitCode === null && child.signalCode === null) {
-        child.kill('SIGKILL');
-      }
-    }
-    await fs.rm(dir, { recursive: true, force: true });
-  };
-  const deadline = Date.now() + 15_000;
-  while (Date.now() < deadline && child.exitCode === null) {
-    try {
-      const res = await fetch(`http://${host}/v2/`, {
-        signal: AbortSignal.timeout(1000),
-      });
-      if (res.status === 200) return { host, stop };
-    } catch {
-      // not up yet
-    }
-    await new Promise(r => setTimeout(r, 100));
-  }
-  await stop();
-  throw new Error(`docker-registry did not start on ${host}: ${stderr}`);
-}
 
 const hasTools = requireTools('registry notification tests', [
   'docker-registry',
@@ -234,9 +161,12 @@ describe('handleRegistryNotification', () => {
         });
         await new Promise<void>(r => server.listen(0, '127.0.0.1', r));
         const { port } = server.address() as net.AddressInfo;
-        registry = await startNotifyingRegistry(
-          `http://127.0.0.1:${port}/events`,
-        );
+        registry = await startTestRegistry({
+          notifications: {
+            url: `http://127.0.0.1:${port}/events`,
+            token: TOKEN,
+          },
+        });
         await new ManifestApplier(store).apply(
           parseManifests(`
 apiVersion: kargo.akuity.io/v1alpha1

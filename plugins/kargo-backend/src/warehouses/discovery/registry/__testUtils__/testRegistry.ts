@@ -75,8 +75,36 @@ export type TestRegistryInstance = {
  * with bcrypt htpasswd Basic auth when `credentials` are given. Waits at
  * most 15 s for it to answer.
  */
+function notificationsConfig(notifications?: {
+  url: string;
+  token: string;
+  timeout?: string;
+  threshold?: number;
+  backoff?: string;
+}): string {
+  if (!notifications) return '';
+  return `notifications:
+  endpoints:
+    - name: kargo
+      url: ${notifications.url}
+      headers:
+        Authorization: [Bearer ${notifications.token}]
+      timeout: ${notifications.timeout ?? '2s'}
+      threshold: ${notifications.threshold ?? 3}
+      backoff: ${notifications.backoff ?? '200ms'}
+`;
+}
+
 export async function startTestRegistry(options: {
   credentials?: { username: string; password: string };
+  /** Send the registry's notification events to `url` with a bearer token. */
+  notifications?: {
+    url: string;
+    token: string;
+    timeout?: string;
+    threshold?: number;
+    backoff?: string;
+  };
 }): Promise<TestRegistryInstance> {
   const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'kargo-registry-'));
   const port = await freePort();
@@ -105,7 +133,7 @@ storage:
     rootdirectory: ${path.join(dir, 'data')}
 http:
   addr: 127.0.0.1:${port}
-${auth}`,
+${auth}${notificationsConfig(options.notifications)}`,
   );
   const child: ChildProcess = spawn('docker-registry', ['serve', config], {
     stdio: ['ignore', 'ignore', 'pipe'],
