@@ -21,6 +21,7 @@ import { ProjectConfigReconciler } from './projects/ProjectConfigReconciler';
 import { ConfigSecretsProvider } from './secrets';
 import { WebhookReceivers } from './webhooks';
 import { startWarehouseDiscovery } from './warehouses/startWarehouseDiscovery';
+import { warehousesToRefresh } from './warehouses/refreshAnnotation';
 
 /**
  * The Kargo backend plugin: the resource store, the REST API under
@@ -71,7 +72,16 @@ export const kargoPlugin = createBackendPlugin({
         }
 
         const store = await DatabaseKargoStore.create({ database });
-        const applier = new ManifestApplier(store);
+        // Applying a Warehouse with a new `kargo.akuity.io/refresh` token asks
+        // for its discovery, as in Kargo (discovery starts further down).
+        let refresh = async (_project: string, _name: string) => false;
+        const applier = new ManifestApplier(store, {
+          afterApply: async results => {
+            for (const { project, name } of warehousesToRefresh(results)) {
+              await refresh(project, name);
+            }
+          },
+        });
         await new ManifestBootstrapper(applier, config, logger).run();
 
         const warehouses = await startWarehouseDiscovery({
@@ -84,6 +94,7 @@ export const kargoPlugin = createBackendPlugin({
           lifecycle: deps.lifecycle,
           subscribers: type => subscribers.get(type),
         });
+        refresh = (project, name) => warehouses.refresh(project, name);
 
         const receivers = new WebhookReceivers({
           store,

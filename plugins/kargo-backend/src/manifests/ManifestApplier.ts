@@ -82,9 +82,27 @@ function parseResourceVersion(metadata: JsonObject): number | undefined | null {
  * the batch is written, and all writes share one transaction.
  */
 export class ManifestApplier {
-  constructor(private readonly store: KargoStore) {}
+  /**
+   * @param options.afterApply - told what a create or update wrote, once it
+   *   is committed (e.g. to act on a Warehouse's refresh annotation).
+   */
+  constructor(
+    private readonly store: KargoStore,
+    private readonly options: {
+      afterApply?: (results: ApplyResult[]) => Promise<void>;
+    } = {},
+  ) {}
 
   async apply(rawDocs: unknown[], mode: ApplyMode): Promise<ApplyResult[]> {
+    const results = await this.applyInTransaction(rawDocs, mode);
+    await this.options.afterApply?.(results);
+    return results;
+  }
+
+  private async applyInTransaction(
+    rawDocs: unknown[],
+    mode: ApplyMode,
+  ): Promise<ApplyResult[]> {
     const docs = this.validate(rawDocs);
     return this.store.transaction(async tx => {
       const views = await this.loadViews(tx, docs);

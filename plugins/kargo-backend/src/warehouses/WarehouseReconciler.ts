@@ -14,6 +14,7 @@ import type {
 import type { ManifestApplier } from '../manifests';
 import type { CredentialsProvider } from './discovery/types';
 import { freightFromArtifacts } from './freightFromArtifacts';
+import { REFRESH_ANNOTATION } from './refreshAnnotation';
 import type {
   DiscoveredArtifacts,
   SubscriptionFailure,
@@ -211,6 +212,10 @@ export class WarehouseReconciler {
     result: { artifacts: DiscoveredArtifacts; failures: SubscriptionFailure[] },
   ) {
     const { artifacts, failures } = result;
+    // Echo the refresh annotation this discovery served, as Kargo does.
+    const refreshToken = (
+      warehouse.metadata.annotations as JsonObject | undefined
+    )?.[REFRESH_ANNOTATION] as string | undefined;
     const conditions: Condition[] = [];
     let lastFreightID = warehouse.status.lastFreightID as string | undefined;
 
@@ -261,6 +266,9 @@ export class WarehouseReconciler {
       discoveredArtifacts: artifacts as unknown as JsonObject,
       conditions: conditions as unknown as JsonObject[],
       ...(lastFreightID ? { lastFreightID } : {}),
+      ...(refreshToken !== undefined
+        ? { lastHandledRefresh: refreshToken }
+        : {}),
     };
     await this.options.store.updateStatus(warehouse, status);
   }

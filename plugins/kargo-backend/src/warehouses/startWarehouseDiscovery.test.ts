@@ -129,5 +129,32 @@ spec:
     );
     expect(warehouse.body.status.lastFreightID).toBe(newest.metadata.name);
     expect(JSON.stringify(warehouse.body)).not.toContain('s3cret-token');
+
+    // Kargo's other way to ask: a new kargo.akuity.io/refresh token.
+    repo.commit({ message: 'app 1.2.0', files: { VERSION: '1.2.0' } });
+    repo.push();
+    const annotated = pipeline
+      .split('---')[1]
+      .replace(
+        'metadata: { name: app, namespace: demo }',
+        "metadata: { name: app, namespace: demo, annotations: { 'kargo.akuity.io/refresh': 'tok-1' } }",
+      );
+    const applied = await request(server)
+      .put('/api/kargo/v1beta1/resources')
+      .set('Content-Type', 'application/yaml')
+      .send(annotated);
+    expect(applied.status).toBe(200);
+    const third = await waitFor(async () => {
+      const items = await freightList();
+      return items.length === 3 ? items[0] : undefined;
+    });
+    expect(third.commits[0]).toMatchObject({ message: 'app 1.2.0' });
+    const handled = await waitFor(async () => {
+      const w = await request(server).get(
+        '/api/kargo/v1beta1/projects/demo/warehouses/app',
+      );
+      return w.body.status.lastHandledRefresh === 'tok-1' ? w.body : undefined;
+    });
+    expect(handled.status.lastFreightID).toBe(third.metadata.name);
   });
 });
