@@ -1,7 +1,5 @@
-import type { DatabaseService } from '@backstage/backend-plugin-api';
 import { Knex } from 'knex';
 import type { DiscoveryClaim, DiscoveryQueue } from './DiscoveryQueue';
-import { DatabaseKargoStore } from './DatabaseKargoStore';
 
 const QUEUE = 'kargo_discovery_queue';
 const RESOURCES = 'kargo_resources';
@@ -17,14 +15,6 @@ type DueRow = {
 
 /** The knex implementation of {@link DiscoveryQueue}. */
 export class DatabaseDiscoveryQueue implements DiscoveryQueue {
-  static async create(options: {
-    database: DatabaseService;
-  }): Promise<DatabaseDiscoveryQueue> {
-    // The resource store owns the migrations of this plugin's database.
-    await DatabaseKargoStore.create(options);
-    return new DatabaseDiscoveryQueue(await options.database.getClient());
-  }
-
   constructor(
     private readonly db: Knex,
     private readonly clock: () => number = Date.now,

@@ -46,7 +46,8 @@ export type ListCursor = { name: string; sortAt?: number };
 export type ListQuery = {
   kind: KargoKind;
   /**
-   * Omit only for kinds whose names are unique across projects (Projects):
+   * Omit only for kinds whose names are unique across projects (Projects,
+   * ProjectConfigs):
    * the cursor of `order: 'name'` is the name alone.
    */
   project?: string;

@@ -2,6 +2,7 @@ import type { LoggerService } from '@backstage/backend-plugin-api';
 import type { JsonObject } from '@backstage/types';
 import { isDeepStrictEqual } from 'node:util';
 import type { KargoStore, StoredResource } from '../database';
+import { condition } from '../status/conditions';
 import type { WebhookReceivers } from '../webhooks';
 
 /**
@@ -19,21 +20,17 @@ export class ProjectConfigReconciler {
   ) {}
 
   async reconcileAll(): Promise<void> {
+    // A ProjectConfig is named after its project, so names are unique and
+    // one name-ordered listing across projects pages correctly.
     const configs: StoredResource[] = [];
     let after;
     do {
       const page = await this.store.listResources({
-        kind: 'Project',
+        kind: 'ProjectConfig',
         order: 'name',
         after,
       });
-      for (const project of page.items) {
-        configs.push(
-          ...(await this.store.listAllInProject(project.name, [
-            'ProjectConfig',
-          ])),
-        );
-      }
+      configs.push(...page.items);
       after = page.next;
     } while (after);
     const cluster = await this.store.getResource({
@@ -55,25 +52,21 @@ export class ProjectConfigReconciler {
     const { endpoints, errors } = await this.receivers.describeEndpoints(
       config,
     );
-    const previous = ((config.status.conditions ?? []) as JsonObject[]).find(
-      c => c.type === 'Ready',
-    );
     const ready = errors.length === 0;
-    const condition = {
-      type: 'Ready',
-      status: ready ? 'True' : 'False',
-      reason: ready ? 'Synced' : 'WebhookReceiversNotReady',
-      message: ready ? 'Webhook receivers are ready' : errors.join('; '),
-      observedGeneration: config.generation,
-      lastTransitionTime:
-        previous && previous.status === (ready ? 'True' : 'False')
-          ? previous.lastTransitionTime
-          : new Date(this.clock()).toISOString(),
-    };
+    const readyCondition = condition(
+      config,
+      {
+        type: 'Ready',
+        status: ready ? 'True' : 'False',
+        reason: ready ? 'Synced' : 'WebhookReceiversNotReady',
+        message: ready ? 'Webhook receivers are ready' : errors.join('; '),
+      },
+      this.clock(),
+    );
     const status: JsonObject = {
       ...config.status,
       observedGeneration: config.generation,
-      conditions: [condition],
+      conditions: [readyCondition],
       webhookReceivers: endpoints as unknown as JsonObject[],
     };
     if (!isDeepStrictEqual(status, config.status)) {

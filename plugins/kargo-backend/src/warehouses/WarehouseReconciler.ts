@@ -13,6 +13,7 @@ import type {
 } from '../database';
 import type { ManifestApplier } from '../manifests';
 import type { CredentialsProvider } from './discovery/types';
+import { condition, Condition } from '../status/conditions';
 import { freightFromArtifacts } from './freightFromArtifacts';
 import { REFRESH_ANNOTATION } from './refreshAnnotation';
 import type {
@@ -44,15 +45,6 @@ export type WarehouseReconcilerOptions = {
   /** Longest one Warehouse's discovery may take before it is abandoned. */
   timeoutMs: number;
   clock?: () => number;
-};
-
-type Condition = {
-  type: string;
-  status: 'True' | 'False' | 'Unknown';
-  reason: string;
-  message: string;
-  observedGeneration: number;
-  lastTransitionTime: string;
 };
 
 const FIRST_RETRY_MS = 15_000;
@@ -90,6 +82,15 @@ export class WarehouseReconciler {
     this.clock = options.clock ?? Date.now;
   }
 
+  /** A tick whose failure is logged, not thrown: for timers and callbacks. */
+  poke(): Promise<void> {
+    return this.tick().catch(error =>
+      this.options.logger.error(
+        `Warehouse discovery tick failed: ${(error as Error).message}`,
+      ),
+    );
+  }
+
   /** Claims what is due and free slots allow, and starts it; does not wait. */
   async tick(): Promise<void> {
     const tick = this.claimAndStart();
@@ -116,11 +117,7 @@ export class WarehouseReconciler {
         this.running.delete(work);
         // A freed slot takes the next due Warehouse at once, rather than
         // waiting for the scheduler's next tick.
-        this.tick().catch(error =>
-          this.options.logger.error(
-            `Warehouse discovery tick failed: ${(error as Error).message}`,
-          ),
-        );
+        void this.poke();
       });
       this.running.add(work);
     }
@@ -221,12 +218,17 @@ export class WarehouseReconciler {
 
     if (failures.length) {
       conditions.push(
-        this.condition(
+        condition(
           warehouse,
-          'Ready',
-          'False',
-          'DiscoveryFailed',
-          failures.map(f => `${f.subscription}: ${f.error.message}`).join('; '),
+          {
+            type: 'Ready',
+            status: 'False',
+            reason: 'DiscoveryFailed',
+            message: failures
+              .map(f => `${f.subscription}: ${f.error.message}`)
+              .join('; '),
+          },
+          this.clock(),
         ),
       );
     } else {
@@ -235,26 +237,33 @@ export class WarehouseReconciler {
         lastFreightID = outcome.freightName;
       }
       conditions.push(
-        this.condition(
+        condition(
           warehouse,
-          'Ready',
-          outcome.ready === false ? 'False' : 'True',
-          outcome.reason,
-          outcome.message,
+          {
+            type: 'Ready',
+            status: outcome.ready === false ? 'False' : 'True',
+            reason: outcome.reason,
+            message: outcome.message,
+          },
+          this.clock(),
         ),
       );
       if (outcome.criteria) {
         conditions.push(
-          this.condition(
+          condition(
             warehouse,
-            'FreightCreationCriteriaSatisfied',
-            outcome.criteria === 'met' ? 'True' : 'False',
-            outcome.criteria === 'met'
-              ? 'CriteriaSatisfied'
-              : 'CriteriaNotSatisfied',
-            `freightCreationCriteria.expression ${
-              outcome.criteria === 'met' ? 'holds' : 'does not hold'
-            } for the newest artifacts`,
+            {
+              type: 'FreightCreationCriteriaSatisfied',
+              status: outcome.criteria === 'met' ? 'True' : 'False',
+              reason:
+                outcome.criteria === 'met'
+                  ? 'CriteriaSatisfied'
+                  : 'CriteriaNotSatisfied',
+              message: `freightCreationCriteria.expression ${
+                outcome.criteria === 'met' ? 'holds' : 'does not hold'
+              } for the newest artifacts`,
+            },
+            this.clock(),
           ),
         );
       }
@@ -360,29 +369,6 @@ export class WarehouseReconciler {
       message: `Created Freight ${name} (${alias})`,
       freightName: name,
       criteria,
-    };
-  }
-
-  private condition(
-    warehouse: StoredResource,
-    type: string,
-    status: Condition['status'],
-    reason: string,
-    message: string,
-  ): Condition {
-    const previous = ((warehouse.status.conditions ?? []) as Condition[]).find(
-      c => c.type === type,
-    );
-    return {
-      type,
-      status,
-      reason,
-      message,
-      observedGeneration: warehouse.generation,
-      lastTransitionTime:
-        previous && previous.status === status
-          ? previous.lastTransitionTime
-          : new Date(this.clock()).toISOString(),
     };
   }
 }

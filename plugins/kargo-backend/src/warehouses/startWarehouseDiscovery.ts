@@ -77,20 +77,12 @@ export async function startWarehouseDiscovery(options: {
     ),
   });
 
-  const tick = () =>
-    reconciler
-      .tick()
-      .catch(error =>
-        logger.error(
-          `Warehouse discovery tick failed: ${(error as Error).message}`,
-        ),
-      );
   await scheduler.scheduleTask({
     id: 'kargo-warehouse-discovery',
     scope: 'local',
     frequency: { seconds: 2 },
     timeout: { minutes: 1 },
-    fn: tick,
+    fn: () => reconciler.poke(),
   });
   await scheduler.scheduleTask({
     id: 'kargo-discovery-queue-prune',
@@ -107,7 +99,7 @@ export async function startWarehouseDiscovery(options: {
     async refresh(project: string, name: string): Promise<boolean> {
       const exists = await queue.requestRefresh(project, name);
       if (exists) {
-        void tick();
+        void reconciler.poke();
       }
       return exists;
     },
