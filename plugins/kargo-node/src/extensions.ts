@@ -1,34 +1,103 @@
 import { createExtensionPoint } from '@backstage/backend-plugin-api';
 import type { JsonObject, JsonValue } from '@backstage/types';
 
+/** One artifact set a Promotion carries (Kargo's FreightReference). */
+export type PromotionFreightReference = {
+  name: string;
+  origin: { kind: 'Warehouse'; name: string };
+  commits?: JsonObject[];
+  images?: JsonObject[];
+  charts?: JsonObject[];
+  artifacts?: JsonObject[];
+};
+
 /** What a promotion step is given when it runs. */
 export type PromotionStepContext = {
   project: string;
   stage: string;
   promotion: string;
+  /** The step's alias (`as`, or Kargo's `step-<n>`; `task::step` in tasks). */
+  alias: string;
+  /** The Freight being promoted. */
+  targetFreight: PromotionFreightReference;
+  /**
+   * Everything the Stage will run after this Promotion: the target Freight
+   * plus the Stage's current Freight for its other origins.
+   */
+  freight: PromotionFreightReference[];
   /** The step's `config`, with every `${{ }}` expression already evaluated. */
   config: JsonObject;
-  /** Working directory shared by the Promotion's steps. */
+  /**
+   * The Promotion's own working directory, shared by its steps. Paths in
+   * config are relative to it; `resolvePath` refuses any that escape it.
+   */
   workDir: string;
-  /** Outputs this step recorded on an earlier attempt (for idempotence). */
+  /**
+   * `path` (relative to workDir) as an absolute path inside workDir.
+   * Throws a TerminalStepError for absolute paths, `..` escapes and
+   * symlinks that lead outside.
+   */
+  resolvePath(path: string): Promise<string>;
+  /**
+   * Evaluates a raw expr-lang expression (no `${{ }}`) with this step's
+   * variables and functions, plus `extra` variables (e.g. `response`).
+   */
+  evaluate(expression: string, extra?: Record<string, unknown>): unknown;
+  /** 1 on the first attempt; more after errors and retries. */
+  attempt: number;
+  /**
+   * True when an earlier attempt of this step started but its outcome was
+   * never recorded (the backend stopped mid-step): the step must check
+   * whether its side effect already happened instead of repeating it.
+   */
+  resumed: boolean;
+  /** The output an earlier `Running` attempt returned, for polling steps. */
   previousOutput?: JsonObject;
+  /** Aborted when the Promotion is aborted, times out or loses its lease. */
   signal: AbortSignal;
+  /** Appends a line to the step's stored log (secrets are masked). */
   log(message: string): void;
 };
 
 export type PromotionStepResult = {
+  /**
+   * Succeeded: move on. Failed: a business failure (the Promotion fails).
+   * Running: not done yet, call again after `retryAfterMs` (polling steps).
+   * Skipped: nothing to do.
+   */
   status: 'Succeeded' | 'Failed' | 'Running' | 'Skipped';
   message?: string;
   /** Recorded as `outputs.<alias>` for later steps. */
   output?: JsonObject;
+  /** For Running: how long to wait before the next attempt (min 1 s). */
+  retryAfterMs?: number;
 };
+
+/**
+ * A step error that retrying cannot fix (bad config, a missing binary, a
+ * path outside the work directory): the step is Errored at once, whatever
+ * its `retry.errorThreshold`. Any other thrown error counts towards it.
+ */
+export class TerminalStepError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'TerminalStepError';
+  }
+}
 
 /** A promotion step, addressed from manifests as `uses: <name>`. */
 export interface PromotionStepRunner {
   /** The `uses:` name, e.g. `git-clone`. */
   readonly name: string;
-  /** JSON Schema of the step's `config`, checked before the step runs. */
+  /**
+   * JSON Schema (draft 2020-12 subset Ajv accepts) of the step's `config`,
+   * checked after expressions are evaluated and before the step runs.
+   */
   readonly configSchema?: JsonObject;
+  /** Default `retry.timeout` in ms when the step sets none (0 = none). */
+  readonly defaultTimeoutMs?: number;
+  /** Default `retry.errorThreshold` when the step sets none (default 1). */
+  readonly defaultErrorThreshold?: number;
   run(context: PromotionStepContext): Promise<PromotionStepResult>;
 }
 
