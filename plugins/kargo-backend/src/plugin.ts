@@ -10,7 +10,19 @@ import {
   kargoArtifactSubscribersExtensionPoint,
   kargoPromotionStepsExtensionPoint,
 } from '@kargo-backstage/plugin-kargo-node';
-import { DatabaseDiscoveryQueue, DatabaseKargoStore } from './database';
+import {
+  DatabaseDiscoveryQueue,
+  DatabaseKargoStore,
+  DatabasePromotionQueue,
+} from './database';
+import { KargoPromotionExpressions } from './promotions/KargoPromotionExpressions';
+import { StepRegistry } from './promotions/StepRegistry';
+import { startPromotionEngine } from './promotions/startPromotionEngine';
+import { createBuiltinPromotionSteps } from './promotions/steps';
+import { ConfigCredentialsProvider } from './warehouses/credentials/ConfigCredentialsProvider';
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { ExtensionRegistry } from './extensions/ExtensionRegistry';
 import { ManifestApplier } from './manifests';
 import { EntityPipelineLoader } from './service/EntityPipelineLoader';
@@ -96,9 +108,36 @@ export const kargoPlugin = createBackendPlugin({
         });
         refresh = (project, name) => warehouses.refresh(project, name);
 
+        const secrets = ConfigSecretsProvider.fromConfig(config);
+        const promotions = await startPromotionEngine({
+          config,
+          logger,
+          queue: new DatabasePromotionQueue(await database.getClient()),
+          steps: new StepRegistry([
+            ...createBuiltinPromotionSteps({
+              config,
+              store,
+              applier,
+              credentials: ConfigCredentialsProvider.fromConfig(config),
+              gitHomeDir: await mkdtemp(join(tmpdir(), 'kargo-git-steps-')),
+            }),
+            ...steps.all(),
+          ]),
+          expressions: new KargoPromotionExpressions({
+            store,
+            secrets,
+            configMaps: ConfigSecretsProvider.fromConfig(
+              config,
+              'kargo.configMaps',
+            ),
+          }),
+          scheduler: deps.scheduler,
+          lifecycle: deps.lifecycle,
+        });
+
         const receivers = new WebhookReceivers({
           store,
-          secrets: ConfigSecretsProvider.fromConfig(config),
+          secrets,
           refresh: (project, name) => warehouses.refresh(project, name),
           baseUrl: await deps.discovery.getExternalBaseUrl('kargo'),
           logger,
@@ -135,6 +174,7 @@ export const kargoPlugin = createBackendPlugin({
             auditor: deps.auditor,
             refreshWarehouse: (project, name) =>
               warehouses.refresh(project, name),
+            promotions: promotions.service,
             logger,
           }),
         );

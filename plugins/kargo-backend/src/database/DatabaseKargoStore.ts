@@ -83,6 +83,11 @@ export class DatabaseKargoStore implements KargoStore {
     return new DatabaseKargoStore(client);
   }
 
+  /** A store over an open client or transaction (migrations already run). */
+  static fromClient(db: Knex | Knex.Transaction): DatabaseKargoStore {
+    return new DatabaseKargoStore(db);
+  }
+
   private constructor(private readonly db: Knex | Knex.Transaction) {}
 
   async transaction<T>(fn: (store: KargoStore) => Promise<T>): Promise<T> {

@@ -11,3 +11,12 @@ export type {
 export { DatabaseKargoStore } from './DatabaseKargoStore';
 export type { DiscoveryClaim, DiscoveryQueue } from './DiscoveryQueue';
 export { DatabaseDiscoveryQueue } from './DatabaseDiscoveryQueue';
+export type {
+  AbortRequest,
+  PromotionClaim,
+  PromotionLogLine,
+  PromotionQueue,
+  PromotionQueueUpdate,
+} from './PromotionQueue';
+export { LeaseLostError } from './PromotionQueue';
+export { DatabasePromotionQueue } from './DatabasePromotionQueue';

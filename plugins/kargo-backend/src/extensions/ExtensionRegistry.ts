@@ -28,4 +28,8 @@ export class ExtensionRegistry<T> {
   names(): string[] {
     return [...this.items.keys()].sort();
   }
+
+  all(): T[] {
+    return [...this.items.values()];
+  }
 }

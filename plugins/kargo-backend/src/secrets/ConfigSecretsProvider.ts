@@ -29,14 +29,17 @@ function keyOf(project: string | undefined, name: string): string {
  * Validates raw `kargo.secrets` entries. Errors name the offending entry
  * (`kargo.secrets[i].field`) and never include a secret value.
  */
-export function parseConfiguredSecrets(raw: unknown): ConfiguredSecret[] {
+export function parseConfiguredSecrets(
+  raw: unknown,
+  configKey: string = CONFIG_KEY,
+): ConfiguredSecret[] {
   if (raw === undefined || raw === null) return [];
   if (!Array.isArray(raw)) {
-    throw new Error(`${CONFIG_KEY} must be a list of secrets`);
+    throw new Error(`${configKey} must be a list of secrets`);
   }
   const seen = new Map<string, number>();
   return raw.map((entry, i) => {
-    const at = `${CONFIG_KEY}[${i}]`;
+    const at = `${configKey}[${i}]`;
     if (!isPlainObject(entry)) {
       throw new Error(`${at} must be an object with name and data`);
     }
@@ -89,7 +92,7 @@ export function parseConfiguredSecrets(raw: unknown): ConfiguredSecret[] {
     const first = seen.get(key);
     if (first !== undefined) {
       throw new Error(
-        `${at} duplicates ${CONFIG_KEY}[${first}]: ${
+        `${at} duplicates ${configKey}[${first}]: ${
           project === undefined
             ? `shared secret "${name}"`
             : `secret "${name}" of project "${project}"`
@@ -113,9 +116,16 @@ export function parseConfiguredSecrets(raw: unknown): ConfiguredSecret[] {
 export class ConfigSecretsProvider implements SecretsProvider {
   private readonly secrets = new Map<string, Record<string, string>>();
 
-  static fromConfig(config: Config): ConfigSecretsProvider {
+  /**
+   * `kargo.secrets`, or another list of the same shape: `kargo.configMaps`
+   * stands in for the ConfigMaps Kargo's `configMap()` reads.
+   */
+  static fromConfig(
+    config: Config,
+    configKey: string = CONFIG_KEY,
+  ): ConfigSecretsProvider {
     return new ConfigSecretsProvider(
-      parseConfiguredSecrets(config.getOptional(CONFIG_KEY)),
+      parseConfiguredSecrets(config.getOptional(configKey), configKey),
     );
   }
 

@@ -21,7 +21,9 @@ import {
   KargoManifest,
   ManifestParseError,
   kargoProjectReadPermission,
+  kargoPromotionAbortPermission,
   kargoResourceManagePermission,
+  kargoStagePromotePermission,
   kargoWarehouseRefreshPermission,
   parseManifests,
 } from '@kargo-backstage/plugin-kargo-common';
@@ -30,6 +32,7 @@ import express, { Request } from 'express';
 import Router from 'express-promise-router';
 import type { KargoStore, ListOrder, StoredResource } from '../database';
 import { ManifestApplier, toManifest } from '../manifests';
+import type { PromotionService } from '../promotions/PromotionService';
 import { EntityPipelineLoader } from './EntityPipelineLoader';
 import { listFreightForStage } from './freightForStage';
 import {
@@ -60,6 +63,7 @@ export type RouterOptions = {
   auditor: AuditorService;
   /** Asks for a Warehouse's discovery now; false if it does not exist. */
   refreshWarehouse(project: string, name: string): Promise<boolean>;
+  promotions: PromotionService;
   logger: LoggerService;
 };
 
@@ -334,6 +338,109 @@ export async function createRouter(
         () => ({}),
       );
       res.json(toManifest(warehouse));
+    },
+  );
+
+  /** Kargo's actor string for the caller: their entity ref, or the service. */
+  const actorOf = async (req: Request) => {
+    const credentials = await httpAuth.credentials(req);
+    const principal = credentials.principal as {
+      type: string;
+      userEntityRef?: string;
+      subject?: string;
+    };
+    return (
+      principal.userEntityRef ??
+      `${principal.type}:${principal.subject ?? 'unknown'}`
+    );
+  };
+
+  router.post(
+    '/v1beta1/projects/:project/stages/:stage/promotions',
+    express.json(),
+    async (req, res) => {
+      const { project, stage } = req.params;
+      const body = (req.body ?? {}) as Record<string, unknown>;
+      for (const field of ['freight', 'freightAlias'] as const) {
+        if (body[field] !== undefined && typeof body[field] !== 'string') {
+          throw new InputError(`${field}: must be a string`);
+        }
+      }
+      const origin = body.origin as
+        | { kind?: string; name?: unknown }
+        | undefined;
+      if (
+        origin !== undefined &&
+        (typeof origin !== 'object' || typeof origin?.name !== 'string')
+      ) {
+        throw new InputError('origin.name: must be the name of a Warehouse');
+      }
+      const promotion = await audited(
+        req,
+        {
+          eventId: 'promotion-create',
+          permission: kargoStagePromotePermission,
+          meta: { project, stage, request: body as JsonObject },
+        },
+        async () =>
+          options.promotions.create(
+            project,
+            stage,
+            {
+              freight: body.freight as string | undefined,
+              freightAlias: body.freightAlias as string | undefined,
+              origin: origin as { kind?: string; name: string } | undefined,
+            },
+            await actorOf(req),
+          ),
+        created => ({ promotion: created.name, freight: created.spec.freight }),
+      );
+      res.status(201).json(toManifest(promotion));
+    },
+  );
+
+  router.post(
+    '/v1beta1/projects/:project/promotions/:name/abort',
+    async (req, res) => {
+      const { project, name } = req.params;
+      const promotion = await audited(
+        req,
+        {
+          eventId: 'promotion-abort',
+          permission: kargoPromotionAbortPermission,
+          meta: { project, promotion: name },
+        },
+        async () => options.promotions.abort(project, name, await actorOf(req)),
+        aborted => ({ phase: aborted.status.phase ?? null }),
+      );
+      res.json(toManifest(promotion));
+    },
+  );
+
+  router.post(
+    '/v1beta1/projects/:project/promotions/:name/retry',
+    async (req, res) => {
+      const { project, name } = req.params;
+      const promotion = await audited(
+        req,
+        {
+          eventId: 'promotion-create',
+          permission: kargoStagePromotePermission,
+          meta: { project, retryOf: name },
+        },
+        async () => options.promotions.retry(project, name, await actorOf(req)),
+        created => ({ promotion: created.name, freight: created.spec.freight }),
+      );
+      res.status(201).json(toManifest(promotion));
+    },
+  );
+
+  router.get(
+    '/v1beta1/projects/:project/promotions/:name/steps',
+    async (req, res) => {
+      await read(req);
+      const { project, name } = req.params;
+      res.json({ items: await options.promotions.steps(project, name) });
     },
   );
 

@@ -16,12 +16,12 @@ describe('resolveInWorkDir', () => {
   afterEach(() => rm(base, { recursive: true, force: true }));
 
   it('resolves paths inside the work directory, existing or not', async () => {
-    await expect(resolveInWorkDir(workDir, 'repo/env/values.yaml')).resolves.toBe(
-      join(workDir, 'repo', 'env', 'values.yaml'),
-    );
-    await expect(resolveInWorkDir(workDir, './repo/../repo/new/dir/x')).resolves.toBe(
-      join(workDir, 'repo', 'new', 'dir', 'x'),
-    );
+    await expect(
+      resolveInWorkDir(workDir, 'repo/env/values.yaml'),
+    ).resolves.toBe(join(workDir, 'repo', 'env', 'values.yaml'));
+    await expect(
+      resolveInWorkDir(workDir, './repo/../repo/new/dir/x'),
+    ).resolves.toBe(join(workDir, 'repo', 'new', 'dir', 'x'));
   });
 
   it.each([

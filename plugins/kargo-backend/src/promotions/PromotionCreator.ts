@@ -1,0 +1,157 @@
+import { InputError, NotFoundError } from '@backstage/errors';
+import type { JsonObject } from '@backstage/types';
+import type { KargoStore, PromotionQueue, StoredResource } from '../database';
+import { isAvailableTo, RequestedFreight } from '../stages/freightAvailability';
+import { inflateSteps, StepSpec, Var } from './inflateSteps';
+import { promotionName } from './promotionName';
+
+/** Which Freight to promote: exactly one of the three. */
+export type PromotionRequest = {
+  freight?: string;
+  freightAlias?: string;
+  /** The newest Freight from this Warehouse that is available to the Stage. */
+  origin?: { kind?: string; name: string };
+};
+
+export const CREATE_ACTOR_ANNOTATION = 'kargo.akuity.io/create-actor';
+
+/**
+ * Creates Promotions the way Kargo's Promotion webhook admits them: the
+ * Stage must have steps, the Freight must be available to it, the
+ * template's task references are inflated into the Promotion's own steps,
+ * and the Promotion is named and queued in the same transaction.
+ */
+export class PromotionCreator {
+  constructor(
+    private readonly queue: PromotionQueue,
+    private readonly clock: () => number = Date.now,
+  ) {}
+
+  async create(
+    project: string,
+    stageName: string,
+    request: PromotionRequest,
+    actor: string,
+  ): Promise<StoredResource> {
+    const given = ['freight', 'freightAlias', 'origin'].filter(
+      k => request[k as keyof PromotionRequest] !== undefined,
+    );
+    if (given.length !== 1) {
+      throw new InputError(
+        'give exactly one of freight (a Freight name), freightAlias or origin',
+      );
+    }
+    return this.queue.transaction(async (store, queue) => {
+      const stage = await store.getResource({
+        kind: 'Stage',
+        project,
+        name: stageName,
+      });
+      if (!stage) {
+        throw new NotFoundError(`Stage "${project}/${stageName}" not found`);
+      }
+      const template = (stage.spec.promotionTemplate as JsonObject | undefined)
+        ?.spec as { steps?: StepSpec[]; vars?: Var[] } | undefined;
+      if (!template?.steps?.length) {
+        throw new InputError(
+          `Stage "${project}/${stageName}" has no promotion steps (spec.promotionTemplate.spec.steps): Freight reaches a control-flow Stage without a Promotion`,
+        );
+      }
+      const requested = (stage.spec.requestedFreight ??
+        []) as RequestedFreight[];
+      const freight = await this.resolveFreight(
+        store,
+        project,
+        stageName,
+        requested,
+        request,
+      );
+      if (!requested.some(r => r.origin.name === freight.origin)) {
+        throw new InputError(
+          `freight: Stage "${stageName}" does not request Freight from Warehouse "${freight.origin}"`,
+        );
+      }
+      if (!isAvailableTo(freight, stageName, requested)) {
+        throw new InputError(
+          `freight: Freight "${
+            freight.alias ?? freight.name
+          }" is not available to Stage "${stageName}": it is neither verified in an upstream Stage nor approved for this one`,
+        );
+      }
+      const steps = await inflateSteps(store, project, {
+        steps: template.steps,
+        vars: template.vars,
+      });
+      const now = this.clock();
+      const name = promotionName(stageName, freight.name, now);
+      const spec: JsonObject = {
+        stage: stageName,
+        freight: freight.name,
+        steps,
+      };
+      if (template.vars?.length) spec.vars = template.vars;
+      const created = await store.createResource(
+        { kind: 'Promotion', project, name },
+        {
+          metadata: { annotations: { [CREATE_ACTOR_ANNOTATION]: actor } },
+          spec,
+          stage: stageName,
+          sortAt: now,
+        },
+        { phase: 'Pending', message: 'waiting to run' },
+      );
+      await queue.enqueue({ project, name, stage: stageName });
+      return created;
+    });
+  }
+
+  private async resolveFreight(
+    store: KargoStore,
+    project: string,
+    stage: string,
+    requested: RequestedFreight[],
+    request: PromotionRequest,
+  ): Promise<StoredResource> {
+    if (request.origin) {
+      const origin = request.origin.name;
+      if (request.origin.kind && request.origin.kind !== 'Warehouse') {
+        throw new InputError('origin.kind: only Warehouse is supported');
+      }
+      let after;
+      for (;;) {
+        const page = await store.listResources({
+          kind: 'Freight',
+          project,
+          origins: [origin],
+          order: 'newest',
+          limit: 100,
+          after,
+        });
+        const found = page.items.find(f => isAvailableTo(f, stage, requested));
+        if (found) return found;
+        if (!page.next) break;
+        after = page.next;
+      }
+      throw new NotFoundError(
+        `no Freight from Warehouse "${origin}" is available to Stage "${project}/${stage}"`,
+      );
+    }
+    const key = (request.freight ?? request.freightAlias)!;
+    const field = request.freight !== undefined ? 'freight' : 'freightAlias';
+    if (typeof key !== 'string' || !key) {
+      throw new InputError(`${field}: must be a non-empty string`);
+    }
+    const freight = await store.getFreight(project, key);
+    const matches =
+      freight &&
+      (field === 'freight' ? freight.name === key : freight.alias === key);
+    if (!freight || !matches) {
+      throw new NotFoundError(
+        `Freight ${
+          field === 'freight' ? '' : 'with alias '
+        }"${key}" not found in project "${project}"`,
+      );
+    }
+    return freight;
+  }
+}

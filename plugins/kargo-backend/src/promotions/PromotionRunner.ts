@@ -1,0 +1,614 @@
+import type { LoggerService } from '@backstage/backend-plugin-api';
+import type { JsonObject } from '@backstage/types';
+import { parseDuration } from '@kargo-backstage/plugin-kargo-common';
+import {
+  PromotionFreightReference,
+  PromotionStepResult,
+  TerminalStepError,
+} from '@kargo-backstage/plugin-kargo-node';
+import { mkdir, rm, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import {
+  KargoStore,
+  LeaseLostError,
+  PromotionClaim,
+  PromotionQueue,
+  StoredResource,
+} from '../database';
+import type { FreightCollection } from './freightCollection';
+import { freightReference, nextCollection } from './freightCollection';
+import type { StepSpec } from './inflateSteps';
+import { CREATE_ACTOR_ANNOTATION } from './PromotionCreator';
+import { markStagePromoting, recordPromotionOutcome } from './promotionOutcome';
+import type {
+  PromotionExpressions,
+  StepScopeInput,
+} from './PromotionExpressions';
+import { StepLog } from './StepLog';
+import type { StepRegistry } from './StepRegistry';
+import { resolveInWorkDir } from './steps/workspace';
+import { finalPhase, StepMeta, StepStatus } from './stepStatus';
+
+/** Waits this short are slept through holding the claim (keeps the work dir). */
+const MAX_IN_PROCESS_WAIT_MS = 15_000;
+const DEFAULT_POLL_MS = 30_000;
+
+export type PromotionRunnerOptions = {
+  queue: PromotionQueue;
+  steps: StepRegistry;
+  expressions: PromotionExpressions;
+  /** Parent of every Promotion's work directory. */
+  workRoot: string;
+  owner: string;
+  leaseMs: number;
+  logger: LoggerService;
+  clock?: () => number;
+};
+
+type State = {
+  promotion: StoredResource;
+  status: JsonObject & {
+    stepExecutionMetadata: StepMeta[];
+    state: Record<string, JsonObject>;
+    currentStep: number;
+  };
+  steps: StepSpec[];
+};
+
+class Stop extends Error {}
+
+const sleep = (ms: number, signal: AbortSignal) =>
+  new Promise<void>(resolve => {
+    const timer = setTimeout(resolve, ms);
+    signal.addEventListener(
+      'abort',
+      () => {
+        clearTimeout(timer);
+        resolve();
+      },
+      { once: true },
+    );
+  });
+
+/**
+ * Runs one claimed Promotion from where it stands: step after step, every
+ * start and outcome written (fenced by the claim) before moving on, so a
+ * crash loses at most the step in flight — and the next run tells that
+ * step it was interrupted. Holds the claim with a heartbeat, which also
+ * carries abort requests from other instances.
+ */
+export class PromotionRunner {
+  private readonly clock: () => number;
+
+  constructor(private readonly options: PromotionRunnerOptions) {
+    this.clock = options.clock ?? Date.now;
+  }
+
+  async run(claim: PromotionClaim, shutdown: AbortSignal): Promise<void> {
+    const controller = new AbortController();
+    const onShutdown = () => controller.abort('shutdown');
+    shutdown.addEventListener('abort', onShutdown, { once: true });
+    // A claim taken while the engine was stopping is given back at once.
+    if (shutdown.aborted) onShutdown();
+    let abortedBy = claim.abortRequestedBy;
+    const secrets = new Set<string>();
+    const log = new StepLog(secrets, this.clock);
+    const heartbeat = setInterval(async () => {
+      try {
+        const beat = await this.options.queue.heartbeat(
+          claim,
+          this.options.owner,
+          this.options.leaseMs,
+        );
+        if (!beat.held) controller.abort('lease-lost');
+        else if (beat.abortRequestedBy && !abortedBy) {
+          abortedBy = beat.abortRequestedBy;
+          controller.abort('aborted');
+        }
+      } catch (error) {
+        this.options.logger.warn(
+          `Promotion heartbeat failed: ${(error as Error).message}`,
+        );
+      }
+    }, Math.max(200, Math.min(2000, Math.floor(this.options.leaseMs / 3))));
+    try {
+      await this.execute(
+        claim,
+        controller.signal,
+        log,
+        secrets,
+        () => abortedBy,
+      );
+    } catch (error) {
+      if (error instanceof LeaseLostError || error instanceof Stop) return;
+      throw error;
+    } finally {
+      clearInterval(heartbeat);
+      shutdown.removeEventListener('abort', onShutdown);
+    }
+  }
+
+  /** A write that happens only while this instance holds the claim. */
+  private fenced<T>(
+    claim: PromotionClaim,
+    log: StepLog,
+    fn: (store: KargoStore, queue: PromotionQueue) => Promise<T>,
+  ): Promise<T> {
+    return this.options.queue.transaction(async (store, queue) => {
+      const beat = await queue.heartbeat(
+        claim,
+        this.options.owner,
+        this.options.leaseMs,
+      );
+      if (!beat.held) throw new LeaseLostError(claim.project, claim.name);
+      const result = await fn(store, queue);
+      await queue.appendLogs(claim.project, claim.name, log.take());
+      return result;
+    });
+  }
+
+  private async load(claim: PromotionClaim): Promise<State | undefined> {
+    const promotion = await this.options.queue.transaction(store =>
+      store.getResource({
+        kind: 'Promotion',
+        project: claim.project,
+        name: claim.name,
+      }),
+    );
+    if (!promotion) return undefined;
+    const status = promotion.status as State['status'];
+    return {
+      promotion,
+      steps: (promotion.spec.steps ?? []) as StepSpec[],
+      status: {
+        ...status,
+        stepExecutionMetadata: [
+          ...((status.stepExecutionMetadata ?? []) as StepMeta[]),
+        ],
+        state: { ...((status.state ?? {}) as Record<string, JsonObject>) },
+        currentStep: Number(status.currentStep ?? 0),
+      },
+    };
+  }
+
+  private async execute(
+    claim: PromotionClaim,
+    signal: AbortSignal,
+    log: StepLog,
+    secrets: Set<string>,
+    abortedBy: () => string | undefined,
+  ): Promise<void> {
+    const loaded = await this.load(claim);
+    if (!loaded) {
+      await this.options.queue.update(claim, this.options.owner, {
+        done: true,
+      });
+      return;
+    }
+    const s = loaded;
+    const { promotion } = s;
+    const workDir = join(this.options.workRoot, promotion.uid);
+    if (claim.previousOwner) {
+      log.add(
+        s.status.currentStep,
+        `instance ${claim.previousOwner} stopped renewing its claim; ${this.options.owner} takes over`,
+      );
+    }
+
+    if (abortedBy()) {
+      await this.finish(claim, s, log, workDir, { aborted: abortedBy() });
+      return;
+    }
+    let resumedStep = claim.inFlightStep;
+    if (s.status.phase !== 'Running') {
+      const started = await this.start(claim, s, log);
+      if (!started) return;
+      resumedStep = undefined;
+    } else if (
+      !(await exists(workDir)) &&
+      (s.status.currentStep > 0 || resumedStep !== undefined)
+    ) {
+      log.add(
+        0,
+        'the work directory is gone (another instance or a cleaned disk): starting over from the first step; the steps find what earlier attempts already did',
+      );
+      s.status.currentStep = 0;
+      s.status.stepExecutionMetadata = [];
+      s.status.state = {};
+      resumedStep = undefined;
+    }
+    await mkdir(workDir, { recursive: true });
+
+    const collection = s.status.freightCollection as FreightCollection;
+    const freight = Object.values(collection.items);
+    const target = s.status.freight as PromotionFreightReference;
+
+    while (s.status.currentStep < s.steps.length) {
+      const index = s.status.currentStep;
+      const outcome = await this.runStep(claim, s, index, {
+        workDir,
+        freight,
+        target,
+        log,
+        secrets,
+        signal,
+        resumed: resumedStep === index,
+      });
+      resumedStep = undefined;
+      if (outcome === 'released') return;
+      if (outcome === 'aborted') {
+        if (signal.reason === 'aborted') {
+          await this.finish(claim, s, log, workDir, { aborted: abortedBy() });
+        } else if (signal.reason === 'shutdown') {
+          await this.fenced(claim, log, (_store, queue) =>
+            queue.update(claim, this.options.owner, {
+              release: { notBefore: 0 },
+            }),
+          );
+        }
+        throw new Stop();
+      }
+    }
+    await this.finish(claim, s, log, workDir, {});
+  }
+
+  /** Pending → Running: the Freight collection is fixed now. */
+  private async start(
+    claim: PromotionClaim,
+    s: State,
+    log: StepLog,
+  ): Promise<boolean> {
+    return this.fenced(claim, log, async (store, queue) => {
+      const stage = await store.getResource({
+        kind: 'Stage',
+        project: claim.project,
+        name: claim.stage,
+      });
+      const freight = await store.getFreight(
+        claim.project,
+        String(s.promotion.spec.freight),
+      );
+      if (!stage || !freight) {
+        s.status.phase = 'Errored';
+        s.status.message = !stage
+          ? `Stage "${claim.stage}" no longer exists`
+          : `Freight "${s.promotion.spec.freight}" no longer exists`;
+        s.status.finishedAt = new Date(this.clock()).toISOString();
+        await store.updateStatus(
+          { kind: 'Promotion', project: claim.project, name: claim.name },
+          s.status,
+        );
+        await queue.update(claim, this.options.owner, { done: true });
+        return false;
+      }
+      const target = freightReference(freight);
+      Object.assign(s.status, {
+        phase: 'Running',
+        message: undefined,
+        startedAt: new Date(this.clock()).toISOString(),
+        freight: target,
+        freightCollection: nextCollection(stage, target),
+        currentStep: 0,
+        stepExecutionMetadata: [],
+        state: {},
+      });
+      delete s.status.message;
+      await store.updateStatus(
+        { kind: 'Promotion', project: claim.project, name: claim.name },
+        s.status,
+      );
+      await markStagePromoting(
+        store,
+        s.promotion,
+        target as unknown as JsonObject,
+      );
+      return true;
+    });
+  }
+
+  private async runStep(
+    claim: PromotionClaim,
+    s: State,
+    index: number,
+    run: {
+      workDir: string;
+      freight: PromotionFreightReference[];
+      target: PromotionFreightReference;
+      log: StepLog;
+      secrets: Set<string>;
+      signal: AbortSignal;
+      resumed: boolean;
+    },
+  ): Promise<'next' | 'released' | 'aborted'> {
+    const step = s.steps[index];
+    const alias = step.as ?? `step-${index}`;
+    const metas = s.status.stepExecutionMetadata;
+    const meta: StepMeta = metas[index] ?? { alias, errorCount: 0 };
+    metas[index] = meta;
+    if (step.continueOnError) meta.continueOnError = true;
+    const { log } = run;
+    const scopeInput: StepScopeInput = {
+      project: claim.project,
+      stage: claim.stage,
+      promotion: s.promotion,
+      actor: String(
+        (s.promotion.metadata.annotations as JsonObject | undefined)?.[
+          CREATE_ACTOR_ANNOTATION
+        ] ?? '',
+      ),
+      step,
+      alias,
+      freight: run.freight,
+      target: run.target,
+      outputs: s.status.state,
+      metas: metas.slice(0, index),
+      onSecret: value => run.secrets.add(value),
+    };
+    const record = (
+      changes: Partial<StepMeta>,
+      queueChange: Parameters<PromotionQueue['update']>[2] = {},
+    ) =>
+      this.fenced(claim, log, async (store, queue) => {
+        Object.assign(meta, changes);
+        await store.updateStatus(
+          { kind: 'Promotion', project: claim.project, name: claim.name },
+          s.status,
+        );
+        if (Object.keys(queueChange).length) {
+          await queue.update(claim, this.options.owner, queueChange);
+        }
+      });
+    const conclude = async (
+      status: StepStatus,
+      message?: string,
+      output?: JsonObject,
+    ) => {
+      if (output) {
+        s.status.state[alias] = log.maskValue(output);
+        // A task hands its results to the template through compose-output:
+        // `outputs.<task alias>.<key>`, as Kargo's task-level output.
+        const [task, inner] = alias.split('::');
+        if (inner && step.uses === 'compose-output') {
+          s.status.state[task] = {
+            ...s.status.state[task],
+            ...s.status.state[alias],
+          };
+        }
+      }
+      s.status.currentStep = index + 1;
+      await record(
+        {
+          status,
+          message: message ? log.mask(message) : undefined,
+          finishedAt: new Date(this.clock()).toISOString(),
+        },
+        { inFlightStep: null },
+      );
+      return 'next' as const;
+    };
+
+    let scope;
+    try {
+      scope = await this.options.expressions.scopeFor(scopeInput);
+      if (!meta.startedAt) {
+        const runIt = await this.options.expressions.shouldRun(
+          step,
+          scope,
+          metas.slice(0, index),
+        );
+        if (!runIt) return conclude('Skipped');
+      }
+    } catch (error) {
+      return conclude(
+        'Errored',
+        `step "${alias}": ${(error as Error).message}`,
+      );
+    }
+
+    const runner = step.uses ? this.options.steps.get(step.uses) : undefined;
+    if (!runner) {
+      return conclude(
+        'Errored',
+        `step "${alias}": no step runner for "${
+          step.uses
+        }" (known: ${this.options.steps.names().join(', ')})`,
+      );
+    }
+    const timeoutMs =
+      step.retry?.timeout !== undefined
+        ? parseDuration(step.retry.timeout) ?? 0
+        : runner.defaultTimeoutMs ?? 0;
+    const threshold =
+      step.retry?.errorThreshold || runner.defaultErrorThreshold || 1;
+
+    for (let attempt = meta.errorCount + 1; ; attempt++) {
+      if (run.signal.aborted) return this.abortStep(meta, record);
+      if (!meta.startedAt)
+        meta.startedAt = new Date(this.clock()).toISOString();
+      meta.status = 'Running';
+      let config: JsonObject;
+      try {
+        config = (await this.options.expressions.evaluateConfig(
+          step.config ?? {},
+          scope,
+        )) as JsonObject;
+      } catch (error) {
+        return conclude(
+          'Errored',
+          `step "${alias}" (${runner.name}): ${(error as Error).message}`,
+        );
+      }
+      const problems = this.options.steps.validate(runner.name, config);
+      if (problems.length) {
+        return conclude(
+          'Errored',
+          `step "${alias}" (${runner.name}): invalid config: ${problems.join(
+            '; ',
+          )}`,
+        );
+      }
+      await record({}, { inFlightStep: index });
+      const resumed = run.resumed && attempt === meta.errorCount + 1;
+      if (resumed)
+        log.add(
+          index,
+          'resuming: an earlier attempt of this step was interrupted',
+        );
+      const stepSignal = timeoutMs
+        ? AbortSignal.any([
+            run.signal,
+            AbortSignal.timeout(Math.max(1, timeoutMs - this.elapsed(meta))),
+          ])
+        : run.signal;
+      let result: PromotionStepResult | undefined;
+      let error: unknown;
+      try {
+        result = await runner.run({
+          project: claim.project,
+          stage: claim.stage,
+          promotion: claim.name,
+          alias,
+          targetFreight: run.target,
+          freight: run.freight,
+          config,
+          workDir: run.workDir,
+          resolvePath: path => resolveInWorkDir(run.workDir, path),
+          evaluate: (expression, extra) =>
+            this.options.expressions.evaluateSync(expression, scope, extra),
+          attempt,
+          resumed,
+          previousOutput: s.status.state[alias],
+          signal: stepSignal,
+          log: message => log.add(index, message),
+        });
+      } catch (e) {
+        error = e;
+      }
+      if (run.signal.aborted) return this.abortStep(meta, record);
+      const timedOut = timeoutMs > 0 && this.elapsed(meta) >= timeoutMs;
+
+      if (result && result.status !== 'Running') {
+        return conclude(result.status, result.message, result.output);
+      }
+      if (result) {
+        // Running: a polling step asks to be called again later.
+        if (timedOut)
+          return conclude(
+            'Errored',
+            `step "${alias}" (${runner.name}): timed out after ${
+              step.retry?.timeout ?? `${timeoutMs} ms`
+            }`,
+          );
+        if (result.output) s.status.state[alias] = log.maskValue(result.output);
+        meta.message = result.message ? log.mask(result.message) : undefined;
+        const wait = Math.max(1000, result.retryAfterMs ?? DEFAULT_POLL_MS);
+        if (await this.waitOrRelease(claim, wait, run.signal, record))
+          return 'released';
+        attempt = meta.errorCount; // polling does not count as an error
+        continue;
+      }
+      const message = log.mask((error as Error)?.message ?? String(error));
+      log.add(index, `error: ${message}`);
+      if (error instanceof TerminalStepError) {
+        return conclude(
+          'Errored',
+          `step "${alias}" (${runner.name}): ${message}`,
+        );
+      }
+      meta.errorCount += 1;
+      if (meta.errorCount >= threshold || timedOut) {
+        return conclude(
+          'Errored',
+          `step "${alias}" (${runner.name}): ${
+            timedOut ? `timed out after ${step.retry?.timeout}: ` : ''
+          }${message}${
+            meta.errorCount > 1 ? ` (after ${meta.errorCount} attempts)` : ''
+          }`,
+        );
+      }
+      meta.message = message;
+      const backoff = Math.min(60_000, 1000 * 2 ** (meta.errorCount - 1));
+      if (await this.waitOrRelease(claim, backoff, run.signal, record))
+        return 'released';
+    }
+  }
+
+  private elapsed(meta: StepMeta): number {
+    return meta.startedAt ? this.clock() - Date.parse(meta.startedAt) : 0;
+  }
+
+  private async abortStep(
+    meta: StepMeta,
+    record: (c: Partial<StepMeta>) => Promise<void>,
+  ) {
+    void record;
+    meta.status = 'Aborted';
+    meta.finishedAt = new Date(this.clock()).toISOString();
+    return 'aborted' as const;
+  }
+
+  /** Short waits keep the claim; long ones give it back until due. */
+  private async waitOrRelease(
+    claim: PromotionClaim,
+    ms: number,
+    signal: AbortSignal,
+    record: (
+      c: Partial<StepMeta>,
+      q?: Parameters<PromotionQueue['update']>[2],
+    ) => Promise<void>,
+  ): Promise<boolean> {
+    if (ms <= MAX_IN_PROCESS_WAIT_MS) {
+      await record({});
+      await sleep(ms, signal);
+      return false;
+    }
+    await record({}, { release: { notBefore: this.clock() + ms } });
+    void claim;
+    return true;
+  }
+
+  /** Terminal: the phase, the Stage and Freight, and the queue, at once. */
+  private async finish(
+    claim: PromotionClaim,
+    s: State,
+    log: StepLog,
+    workDir: string,
+    how: { aborted?: string },
+  ) {
+    const now = this.clock();
+    const metas = s.status.stepExecutionMetadata;
+    if (how.aborted !== undefined) {
+      const current = metas[s.status.currentStep];
+      if (current && !current.finishedAt) {
+        current.status = 'Aborted';
+        current.finishedAt = new Date(now).toISOString();
+      }
+      s.status.phase = 'Aborted';
+      s.status.message = `aborted by ${how.aborted || 'an unknown user'}`;
+    } else {
+      const { phase, message } = finalPhase(metas);
+      s.status.phase = phase;
+      if (message) s.status.message = message;
+      else delete s.status.message;
+    }
+    s.status.finishedAt = new Date(now).toISOString();
+    await this.fenced(claim, log, async (store, queue) => {
+      await store.updateStatus(
+        { kind: 'Promotion', project: claim.project, name: claim.name },
+        s.status,
+      );
+      await recordPromotionOutcome(store, s.promotion, s.status, now);
+      await queue.update(claim, this.options.owner, { done: true });
+    });
+    await rm(workDir, { recursive: true, force: true });
+  }
+}
+
+async function exists(path: string): Promise<boolean> {
+  try {
+    await stat(path);
+    return true;
+  } catch {
+    return false;
+  }
+}

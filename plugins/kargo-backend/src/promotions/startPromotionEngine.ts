@@ -1,0 +1,107 @@
+import type {
+  LifecycleService,
+  LoggerService,
+  RootConfigService,
+  SchedulerService,
+} from '@backstage/backend-plugin-api';
+import { parseDuration } from '@kargo-backstage/plugin-kargo-common';
+import { randomUUID } from 'node:crypto';
+import { mkdir } from 'node:fs/promises';
+import { hostname, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { PromotionQueue } from '../database';
+import { PromotionEngine } from './PromotionEngine';
+import type { PromotionExpressions } from './PromotionExpressions';
+import { PromotionRunner } from './PromotionRunner';
+import { PromotionService } from './PromotionService';
+import type { StepRegistry } from './StepRegistry';
+
+function durationSetting(
+  config: RootConfigService,
+  key: string,
+  fallback: string,
+): number {
+  const text = config.getOptionalString(key) ?? fallback;
+  const ms = parseDuration(text);
+  if (!ms)
+    throw new Error(`${key}: "${text}" is not a positive duration such as 30s`);
+  return ms;
+}
+
+/**
+ * Wires the promotion engine: every instance ticks (scheduler, local) and
+ * claims what it can run; one instance at a time (scheduler, global) prunes
+ * the queue and reports claims whose owner stopped renewing them — those
+ * are taken over by the next tick of any instance.
+ */
+export async function startPromotionEngine(options: {
+  config: RootConfigService;
+  logger: LoggerService;
+  queue: PromotionQueue;
+  steps: StepRegistry;
+  expressions: PromotionExpressions;
+  scheduler: SchedulerService;
+  lifecycle: LifecycleService;
+}) {
+  const { config, logger, queue, scheduler } = options;
+  const workRoot =
+    config.getOptionalString('kargo.promotions.workDir') ??
+    join(tmpdir(), 'kargo-promotions');
+  await mkdir(workRoot, { recursive: true, mode: 0o700 });
+  const owner = `${hostname()}:${process.pid}:${randomUUID()}`;
+  const leaseMs = durationSetting(
+    config,
+    'kargo.promotions.leaseDuration',
+    '30s',
+  );
+  const runner = new PromotionRunner({
+    queue,
+    steps: options.steps,
+    expressions: options.expressions,
+    workRoot,
+    owner,
+    leaseMs,
+    logger,
+  });
+  const engine = new PromotionEngine({
+    queue,
+    runner,
+    owner,
+    leaseMs,
+    concurrency: config.getOptionalNumber('kargo.promotions.concurrency') ?? 4,
+    logger,
+  });
+
+  await scheduler.scheduleTask({
+    id: 'kargo-promotion-engine',
+    scope: 'local',
+    frequency: { seconds: 2 },
+    timeout: { minutes: 1 },
+    fn: () => engine.poke(),
+  });
+  await scheduler.scheduleTask({
+    id: 'kargo-promotion-watchdog',
+    scope: 'global',
+    frequency: { seconds: 30 },
+    timeout: { minutes: 1 },
+    fn: async () => {
+      for (const lapsed of await queue.lapsed()) {
+        logger.warn(
+          `Promotion "${lapsed.project}/${lapsed.name}": instance ${
+            lapsed.owner
+          } stopped renewing its claim at ${new Date(
+            lapsed.expiredAt,
+          ).toISOString()}; another instance takes it over`,
+        );
+      }
+      await queue.prune();
+      await engine.poke();
+    },
+  });
+  options.lifecycle.addShutdownHook(() => engine.stop());
+
+  return {
+    engine,
+    service: new PromotionService(queue, () => void engine.poke()),
+  };
+}

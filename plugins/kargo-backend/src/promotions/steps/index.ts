@@ -1,0 +1,39 @@
+import type { Config } from '@backstage/config';
+import { ScmIntegrations } from '@backstage/integration';
+import type { PromotionStepRunner } from '@kargo-backstage/plugin-kargo-node';
+import type { KargoStore } from '../../database';
+import type { ManifestApplier } from '../../manifests';
+import type { CredentialsProvider } from '../../warehouses/discovery/types';
+import { createFileSteps } from './files';
+import { createForgeSteps } from './forge';
+import { createGitSteps } from './git';
+import { createHelmSteps } from './helm';
+import { createHttpSteps, EgressPolicy } from './http';
+import { createKargoResourceSteps } from './kargo';
+import { createKustomizeSteps } from './kustomize';
+
+/** Every step the suite has built in (`argocd-*` arrive with Stages). */
+export function createBuiltinPromotionSteps(deps: {
+  config: Config;
+  store: KargoStore;
+  applier: ManifestApplier;
+  credentials: CredentialsProvider;
+  /** The backend's own directory for git's private HOME. */
+  gitHomeDir: string;
+}): PromotionStepRunner[] {
+  return [
+    ...createGitSteps({
+      credentials: deps.credentials,
+      homeDir: deps.gitHomeDir,
+    }),
+    ...createForgeSteps({
+      integrations: ScmIntegrations.fromConfig(deps.config),
+      credentials: deps.credentials,
+    }),
+    ...createFileSteps(),
+    ...createKustomizeSteps(),
+    ...createHelmSteps({ credentials: deps.credentials }),
+    ...createHttpSteps({ egress: EgressPolicy.fromConfig(deps.config) }),
+    ...createKargoResourceSteps({ store: deps.store, applier: deps.applier }),
+  ];
+}
