@@ -4,11 +4,11 @@ import type {
   RootConfigService,
   SchedulerService,
 } from '@backstage/backend-plugin-api';
-import { parseDuration } from '@kargo-backstage/plugin-kargo-common';
 import { randomUUID } from 'node:crypto';
 import { mkdir } from 'node:fs/promises';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { durationSetting } from '../config/durationSetting';
 import type { PromotionQueue } from '../database';
 import { PromotionEngine } from './PromotionEngine';
 import type { PromotionExpressions } from './PromotionExpressions';
@@ -16,17 +16,6 @@ import { PromotionRunner } from './PromotionRunner';
 import { PromotionService } from './PromotionService';
 import type { StepRegistry } from './StepRegistry';
 
-function durationSetting(
-  config: RootConfigService,
-  key: string,
-  fallback: string,
-): number {
-  const text = config.getOptionalString(key) ?? fallback;
-  const ms = parseDuration(text);
-  if (!ms)
-    throw new Error(`${key}: "${text}" is not a positive duration such as 30s`);
-  return ms;
-}
 
 /**
  * Wires the promotion engine: every instance ticks (scheduler, local) and

@@ -4,12 +4,12 @@ import type {
   RootConfigService,
   SchedulerService,
 } from '@backstage/backend-plugin-api';
-import { parseDuration } from '@kargo-backstage/plugin-kargo-common';
 import type { ArtifactSubscriber } from '@kargo-backstage/plugin-kargo-node';
 import { randomUUID } from 'node:crypto';
 import { mkdtemp } from 'node:fs/promises';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { durationSetting } from '../config/durationSetting';
 import type { DiscoveryQueue, KargoStore } from '../database';
 import type { ManifestApplier } from '../manifests';
 import { ConfigCredentialsProvider } from './credentials/ConfigCredentialsProvider';
@@ -18,18 +18,6 @@ import { evaluateFreightCriteria } from './freightCriteria';
 import { WarehouseDiscoverer } from './WarehouseDiscoverer';
 import { WarehouseReconciler } from './WarehouseReconciler';
 
-function durationSetting(
-  config: RootConfigService,
-  key: string,
-  fallback: string,
-): number {
-  const text = config.getOptionalString(key) ?? fallback;
-  const ms = parseDuration(text);
-  if (ms === undefined) {
-    throw new Error(`${key}: "${text}" is not a duration such as 5m0s`);
-  }
-  return ms;
-}
 
 /**
  * Wires Warehouse discovery: every instance ticks often and cheaply (one
