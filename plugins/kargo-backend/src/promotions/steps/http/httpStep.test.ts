@@ -101,11 +101,20 @@ describe('http step', () => {
           name: 'requestId',
           fromExpression: "response.headers['X-Request-Id'][0]",
         },
+        {
+          name: 'requestIdByMethod',
+          fromExpression: "response.header('x-request-id')",
+        },
       ],
     });
     expect(result).toEqual({
       status: 'Succeeded',
-      output: { status: 200, fact1: 'cats sleep', requestId: 'abc-123' },
+      output: {
+        status: 200,
+        fact1: 'cats sleep',
+        requestId: 'abc-123',
+        requestIdByMethod: 'abc-123',
+      },
     });
   });
 

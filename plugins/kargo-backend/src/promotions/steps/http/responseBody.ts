@@ -1,3 +1,4 @@
+import { ExprObject } from '../../../expressions';
 import type { Readable } from 'node:stream';
 import { parse as parseYaml } from 'yaml';
 
@@ -87,14 +88,56 @@ export function canonicalHeaderName(name: string): string {
     );
 }
 
-export type ResponseVariable = {
-  status: number;
-  /** Like Go's http.Header: canonical name → every value. */
-  headers: Record<string, string[]>;
-  /** The first value of a header (any case), or "" — Go's Header.Get. */
-  header: (name: string) => string;
-  body: unknown;
-};
+/**
+ * The `response` variable of the http step's expressions: the fields
+ * `status`, `headers` (canonical name → every value) and `body`, and Go's
+ * `header(name)` method (first value, any case, "" when absent).
+ */
+export class ResponseVariable extends ExprObject {
+  constructor(
+    readonly status: number,
+    readonly headers: Record<string, string[]>,
+    readonly body: unknown,
+  ) {
+    super();
+  }
+
+  get exprType() {
+    return 'http.Response';
+  }
+
+  protected get exprMethods() {
+    return {
+      header: (self: ResponseVariable, args: unknown[]) => self.header(args[0]),
+    };
+  }
+
+  header(name: unknown): string {
+    const key = canonicalHeaderName(String(name));
+    return Object.prototype.hasOwnProperty.call(this.headers, key)
+      ? this.headers[key][0]
+      : '';
+  }
+
+  readField(name: string): unknown {
+    if (name === 'status') return this.status;
+    if (name === 'headers') return this.headers;
+    if (name === 'body') return this.body;
+    return super.readField(name);
+  }
+
+  hasField(name: string): boolean {
+    return name === 'status' || name === 'headers' || name === 'body';
+  }
+
+  toJSONValue(): unknown {
+    return { status: this.status, headers: this.headers, body: this.body };
+  }
+
+  formatGo(): string {
+    return JSON.stringify(this.toJSONValue());
+  }
+}
 
 /** The `response` variable of the http step's expressions. */
 export function responseVariable(
@@ -108,16 +151,5 @@ export function responseVariable(
       rawHeaders[i + 1],
     );
   }
-  return {
-    status,
-    headers,
-    header: name =>
-      Object.prototype.hasOwnProperty.call(
-        headers,
-        canonicalHeaderName(String(name)),
-      )
-        ? headers[canonicalHeaderName(String(name))][0]
-        : '',
-    body,
-  };
+  return new ResponseVariable(status, headers, body);
 }
