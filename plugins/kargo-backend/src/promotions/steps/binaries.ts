@@ -1,8 +1,8 @@
 import { TerminalStepError } from '@kargo-backstage/plugin-kargo-node';
-import { spawn } from 'node:child_process';
 import { constants } from 'node:fs';
 import { access, stat } from 'node:fs/promises';
 import { delimiter, isAbsolute, join } from 'node:path';
+import { runProcessGroup } from '../../process/runProcessGroup';
 
 /** A binary that exited with a non-zero status (or was killed by a signal). */
 export class BinaryFailedError extends Error {
@@ -125,107 +125,58 @@ export async function runBinary(
   }
   Object.assign(env, options.env);
 
-  return new Promise((resolve, reject) => {
-    const child = spawn(path, args, {
+  let result;
+  try {
+    result = await runProcessGroup({
+      command: path,
+      args,
       cwd: options.cwd,
       env,
-      detached: true,
-      stdio: ['pipe', 'pipe', 'pipe'],
-    });
-    const stdout: Buffer[] = [];
-    let stdoutBytes = 0;
-    let stderr = Buffer.alloc(0);
-    let failure: Error | undefined;
-
-    const killGroup = (reason: Error) => {
-      failure ??= reason;
-      try {
-        if (child.pid) process.kill(-child.pid, 'SIGKILL');
-      } catch {
-        // already gone
-      }
-    };
-    const onAbort = () =>
-      killGroup(
-        signal.reason instanceof Error
-          ? signal.reason
-          : new Error(`${step}: aborted while running ${name}`),
-      );
-    signal.addEventListener('abort', onAbort, { once: true });
-    const timer = setTimeout(
-      () =>
-        killGroup(
-          new Error(
-            `${step}: ${name} did not finish within ${
-              timeoutMs < 1000
-                ? `${timeoutMs}ms`
-                : `${Math.round(timeoutMs / 1000)}s`
-            }`,
-          ),
-        ),
+      stdin: options.stdin ?? '',
       timeoutMs,
-    );
-
-    child.stdout.on('data', (chunk: Buffer) => {
-      stdoutBytes += chunk.length;
-      if (stdoutBytes > maxStdoutBytes) {
-        killGroup(
-          new Error(
-            `${step}: ${name} wrote more than ${maxStdoutBytes} bytes of output`,
-          ),
-        );
-        return;
-      }
-      stdout.push(chunk);
+      signal,
+      maxStdoutBytes,
+      stderrTailBytes: STDERR_TAIL_BYTES,
+      killGraceMs: 0,
     });
-    child.stderr.on('data', (chunk: Buffer) => {
-      stderr = Buffer.concat([stderr, chunk]);
-      if (stderr.length > STDERR_TAIL_BYTES) {
-        stderr = stderr.subarray(stderr.length - STDERR_TAIL_BYTES);
-      }
-    });
-    child.stdin.on('error', () => undefined);
-    child.stdin.end(options.stdin ?? '');
-
-    const finish = () => {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', onAbort);
-    };
-    child.on('error', error => {
-      finish();
-      reject(
-        (error as NodeJS.ErrnoException).code === 'ENOENT'
-          ? missingBinaryError(step, name)
-          : error,
+  } catch (error) {
+    throw (error as NodeJS.ErrnoException).code === 'ENOENT'
+      ? missingBinaryError(step, name)
+      : error;
+  }
+  const errText = result.stderr.toString('utf8').trim();
+  switch (result.stoppedBy) {
+    case 'abort':
+      throw signal.reason instanceof Error
+        ? signal.reason
+        : new Error(`${step}: aborted while running ${name}`);
+    case 'timeout':
+      throw new Error(
+        `${step}: ${name} did not finish within ${
+          timeoutMs < 1000
+            ? `${timeoutMs}ms`
+            : `${Math.round(timeoutMs / 1000)}s`
+        }`,
       );
-    });
-    child.on('close', (code, killedBy) => {
-      finish();
-      const errText = stderr.toString('utf8').trim();
-      if (failure) {
-        reject(failure);
-      } else if (code !== 0) {
-        const status = killedBy ? `signal ${killedBy}` : `exit ${code}`;
-        reject(
-          new BinaryFailedError(
-            name,
-            code,
-            errText,
-            `${name} ${args[0] ?? ''} failed (${status})${
-              errText ? `: ${errText}` : ''
-            }`,
-            Buffer.concat(stdout)
-              .subarray(-STDERR_TAIL_BYTES)
-              .toString('utf8')
-              .trim(),
-          ),
-        );
-      } else {
-        resolve({
-          stdout: Buffer.concat(stdout).toString('utf8'),
-          stderr: errText,
-        });
-      }
-    });
-  });
+    case 'overflow':
+      throw new Error(
+        `${step}: ${name} wrote more than ${maxStdoutBytes} bytes of output`,
+      );
+    default:
+  }
+  if (result.code !== 0) {
+    const status = result.killedBy
+      ? `signal ${result.killedBy}`
+      : `exit ${result.code}`;
+    throw new BinaryFailedError(
+      name,
+      result.code,
+      errText,
+      `${name} ${args[0] ?? ''} failed (${status})${
+        errText ? `: ${errText}` : ''
+      }`,
+      result.stdout.subarray(-STDERR_TAIL_BYTES).toString('utf8').trim(),
+    );
+  }
+  return { stdout: result.stdout.toString('utf8'), stderr: errText };
 }

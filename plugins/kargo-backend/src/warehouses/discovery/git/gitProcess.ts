@@ -1,6 +1,6 @@
-import { spawn } from 'node:child_process';
 import { chmod, mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { runProcessGroup } from '../../../process/runProcessGroup';
 
 /*
  * Running the `git` CLI: a timeout and abort handling for every process,
@@ -44,104 +44,41 @@ const MAX_STDERR_BYTES = 64 * 1024;
 const KILL_GRACE_MS = 2000;
 
 /**
- * Spawns `git` in its own process group, so that on timeout or abort its
+ * Runs `git` in its own process group, so that on timeout or abort its
  * helpers (git-remote-http, the askpass script) are killed too.
  */
 export function createGitProcessRunner(gitBinary = 'git'): GitRunner {
-  return invocation =>
-    new Promise<GitResult>((resolve, reject) => {
-      const { signal } = invocation;
-      if (signal?.aborted) {
-        resolve({
-          code: null,
-          stdout: '',
-          stderr: '',
-          timedOut: false,
-          aborted: true,
-        });
-        return;
-      }
-      const child = spawn(gitBinary, invocation.args, {
-        cwd: invocation.cwd,
-        env: invocation.env,
-        stdio: ['ignore', 'pipe', 'pipe'],
-        detached: true,
-      });
-      const stdout: Buffer[] = [];
-      let stdoutBytes = 0;
-      let stderr = Buffer.alloc(0);
-      let timedOut = false;
-      let aborted = false;
-      let overflow = false;
-      let killTimer: NodeJS.Timeout | undefined;
-
-      const killGroup = (sig: NodeJS.Signals) => {
-        if (child.pid === undefined || child.exitCode !== null) return;
-        try {
-          process.kill(-child.pid, sig);
-        } catch {
-          try {
-            child.kill(sig);
-          } catch {
-            // already gone
-          }
-        }
+  return async invocation => {
+    if (invocation.signal?.aborted) {
+      return {
+        code: null,
+        stdout: '',
+        stderr: '',
+        timedOut: false,
+        aborted: true,
       };
-      const terminate = () => {
-        killGroup('SIGTERM');
-        killTimer ??= setTimeout(() => killGroup('SIGKILL'), KILL_GRACE_MS);
-        killTimer.unref?.();
-      };
-      const timer = setTimeout(() => {
-        timedOut = true;
-        terminate();
-      }, invocation.timeoutMs);
-      const onAbort = () => {
-        aborted = true;
-        terminate();
-      };
-      signal?.addEventListener('abort', onAbort, { once: true });
-
-      child.stdout!.on('data', (chunk: Buffer) => {
-        stdoutBytes += chunk.length;
-        if (stdoutBytes > MAX_STDOUT_BYTES) {
-          overflow = true;
-          terminate();
-          return;
-        }
-        stdout.push(chunk);
-      });
-      child.stderr!.on('data', (chunk: Buffer) => {
-        stderr = Buffer.concat([stderr, chunk]);
-        if (stderr.length > MAX_STDERR_BYTES) {
-          stderr = stderr.subarray(stderr.length - MAX_STDERR_BYTES);
-        }
-      });
-      const finish = () => {
-        clearTimeout(timer);
-        signal?.removeEventListener('abort', onAbort);
-      };
-      child.on('error', err => {
-        finish();
-        if (killTimer) clearTimeout(killTimer);
-        reject(err);
-      });
-      child.on('close', code => {
-        finish();
-        if (killTimer) clearTimeout(killTimer);
-        // A helper may outlive git itself; make sure the group is gone.
-        if (timedOut || aborted || overflow) killGroup('SIGKILL');
-        resolve({
-          code: overflow ? null : code,
-          stdout: Buffer.concat(stdout).toString('utf8'),
-          stderr: overflow
-            ? `output exceeded ${MAX_STDOUT_BYTES} bytes`
-            : stderr.toString('utf8'),
-          timedOut,
-          aborted,
-        });
-      });
+    }
+    const result = await runProcessGroup({
+      command: gitBinary,
+      args: invocation.args,
+      cwd: invocation.cwd,
+      env: invocation.env,
+      timeoutMs: invocation.timeoutMs,
+      signal: invocation.signal,
+      maxStdoutBytes: MAX_STDOUT_BYTES,
+      stderrTailBytes: MAX_STDERR_BYTES,
+      killGraceMs: KILL_GRACE_MS,
     });
+    return {
+      code: result.overflow ? null : result.code,
+      stdout: result.stdout.toString('utf8'),
+      stderr: result.overflow
+        ? `output exceeded ${MAX_STDOUT_BYTES} bytes`
+        : result.stderr.toString('utf8'),
+      timedOut: result.timedOut,
+      aborted: result.aborted,
+    };
+  };
 }
 
 const ASKPASS_SCRIPT = `#!/bin/sh
