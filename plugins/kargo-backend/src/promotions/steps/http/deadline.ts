@@ -1,4 +1,4 @@
-import { formatDuration } from './goDuration';
+import { formatDuration } from '@kargo-backstage/plugin-kargo-common';
 
 /**
  * Runs `work` with a signal that aborts when `parent` does (Promotion
