@@ -112,6 +112,7 @@ export const kargoPlugin = createBackendPlugin({
         const promotions = await startPromotionEngine({
           config,
           logger,
+          store,
           queue: new DatabasePromotionQueue(await database.getClient()),
           steps: new StepRegistry([
             ...createBuiltinPromotionSteps({

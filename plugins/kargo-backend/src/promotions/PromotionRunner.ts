@@ -35,6 +35,8 @@ const DEFAULT_POLL_MS = 30_000;
 
 export type PromotionRunnerOptions = {
   queue: PromotionQueue;
+  /** For plain reads; every write goes through the queue's fenced transactions. */
+  store: KargoStore;
   steps: StepRegistry;
   expressions: PromotionExpressions;
   /** Parent of every Promotion's work directory. */
@@ -148,13 +150,11 @@ export class PromotionRunner {
   }
 
   private async load(claim: PromotionClaim): Promise<State | undefined> {
-    const promotion = await this.options.queue.transaction(store =>
-      store.getResource({
-        kind: 'Promotion',
-        project: claim.project,
-        name: claim.name,
-      }),
-    );
+    const promotion = await this.options.store.getResource({
+      kind: 'Promotion',
+      project: claim.project,
+      name: claim.name,
+    });
     if (!promotion) return undefined;
     const status = promotion.status as State['status'];
     return {
@@ -422,7 +422,7 @@ export class PromotionRunner {
       step.retry?.errorThreshold || runner.defaultErrorThreshold || 1;
 
     for (let attempt = meta.errorCount + 1; ; attempt++) {
-      if (run.signal.aborted) return this.abortStep(meta, record);
+      if (run.signal.aborted) return 'aborted'; // finish() marks the step
       if (!meta.startedAt)
         meta.startedAt = new Date(this.clock()).toISOString();
       meta.status = 'Running';
@@ -484,7 +484,7 @@ export class PromotionRunner {
       } catch (e) {
         error = e;
       }
-      if (run.signal.aborted) return this.abortStep(meta, record);
+      if (run.signal.aborted) return 'aborted'; // finish() marks the step
       const timedOut = timeoutMs > 0 && this.elapsed(meta) >= timeoutMs;
 
       if (result && result.status !== 'Running') {
@@ -502,7 +502,7 @@ export class PromotionRunner {
         if (result.output) s.status.state[alias] = log.maskValue(result.output);
         meta.message = result.message ? log.mask(result.message) : undefined;
         const wait = Math.max(1000, result.retryAfterMs ?? DEFAULT_POLL_MS);
-        if (await this.waitOrRelease(claim, wait, run.signal, record))
+        if (await this.waitOrRelease(wait, run.signal, record))
           return 'released';
         attempt = meta.errorCount; // polling does not count as an error
         continue;
@@ -528,7 +528,7 @@ export class PromotionRunner {
       }
       meta.message = message;
       const backoff = Math.min(60_000, 1000 * 2 ** (meta.errorCount - 1));
-      if (await this.waitOrRelease(claim, backoff, run.signal, record))
+      if (await this.waitOrRelease(backoff, run.signal, record))
         return 'released';
     }
   }
@@ -537,19 +537,8 @@ export class PromotionRunner {
     return meta.startedAt ? this.clock() - Date.parse(meta.startedAt) : 0;
   }
 
-  private async abortStep(
-    meta: StepMeta,
-    record: (c: Partial<StepMeta>) => Promise<void>,
-  ) {
-    void record;
-    meta.status = 'Aborted';
-    meta.finishedAt = new Date(this.clock()).toISOString();
-    return 'aborted' as const;
-  }
-
   /** Short waits keep the claim; long ones give it back until due. */
   private async waitOrRelease(
-    claim: PromotionClaim,
     ms: number,
     signal: AbortSignal,
     record: (
@@ -563,7 +552,6 @@ export class PromotionRunner {
       return false;
     }
     await record({}, { release: { notBefore: this.clock() + ms } });
-    void claim;
     return true;
   }
 

@@ -1,6 +1,7 @@
 import { ConflictError, NotFoundError } from '@backstage/errors';
 import type { JsonObject } from '@backstage/types';
 import type {
+  KargoStore,
   PromotionLogLine,
   PromotionQueue,
   StoredResource,
@@ -26,6 +27,7 @@ export class PromotionService {
   private readonly creator: PromotionCreator;
 
   constructor(
+    private readonly store: KargoStore,
     private readonly queue: PromotionQueue,
     private readonly wake: () => void,
     private readonly clock: () => number = Date.now,
@@ -142,9 +144,11 @@ export class PromotionService {
   }
 
   private async get(project: string, name: string): Promise<StoredResource> {
-    const promotion = await this.queue.transaction(store =>
-      store.getResource({ kind: 'Promotion', project, name }),
-    );
+    const promotion = await this.store.getResource({
+      kind: 'Promotion',
+      project,
+      name,
+    });
     if (!promotion)
       throw new NotFoundError(`Promotion "${project}/${name}" not found`);
     return promotion;

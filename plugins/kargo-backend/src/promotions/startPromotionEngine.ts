@@ -9,13 +9,12 @@ import { mkdir } from 'node:fs/promises';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { durationSetting } from '../config/durationSetting';
-import type { PromotionQueue } from '../database';
+import type { KargoStore, PromotionQueue } from '../database';
 import { PromotionEngine } from './PromotionEngine';
 import type { PromotionExpressions } from './PromotionExpressions';
 import { PromotionRunner } from './PromotionRunner';
 import { PromotionService } from './PromotionService';
 import type { StepRegistry } from './StepRegistry';
-
 
 /**
  * Wires the promotion engine: every instance ticks (scheduler, local) and
@@ -26,13 +25,14 @@ import type { StepRegistry } from './StepRegistry';
 export async function startPromotionEngine(options: {
   config: RootConfigService;
   logger: LoggerService;
+  store: KargoStore;
   queue: PromotionQueue;
   steps: StepRegistry;
   expressions: PromotionExpressions;
   scheduler: SchedulerService;
   lifecycle: LifecycleService;
 }) {
-  const { config, logger, queue, scheduler } = options;
+  const { config, logger, store, queue, scheduler } = options;
   const workRoot =
     config.getOptionalString('kargo.promotions.workDir') ??
     join(tmpdir(), 'kargo-promotions');
@@ -45,6 +45,7 @@ export async function startPromotionEngine(options: {
   );
   const runner = new PromotionRunner({
     queue,
+    store,
     steps: options.steps,
     expressions: options.expressions,
     workRoot,
@@ -91,6 +92,6 @@ export async function startPromotionEngine(options: {
 
   return {
     engine,
-    service: new PromotionService(queue, () => void engine.poke()),
+    service: new PromotionService(store, queue, () => void engine.poke()),
   };
 }

@@ -58,6 +58,7 @@ export async function createEngineHarness(
   const logger = mockServices.logger.mock();
   const runner = new PromotionRunner({
     queue,
+    store,
     steps,
     expressions: new KargoPromotionExpressions({
       store,
@@ -77,7 +78,7 @@ export async function createEngineHarness(
     concurrency: options.concurrency ?? 4,
     logger,
   });
-  const service = new PromotionService(queue, () => void engine.poke());
+  const service = new PromotionService(store, queue, () => void engine.poke());
   return {
     store,
     applier,
