@@ -61,6 +61,10 @@ export class GoStruct extends ExprObject {
     private readonly goType: string,
     private readonly fields: Readonly<Record<string, unknown>>,
     private readonly json: () => Record<string, unknown>,
+    /** Methods expressions may call on it (`request.header('X')`). */
+    private readonly methods: Readonly<
+      Record<string, (args: unknown[]) => unknown>
+    > = {},
   ) {
     super();
   }
@@ -68,7 +72,12 @@ export class GoStruct extends ExprObject {
     return this.goType;
   }
   protected get exprMethods() {
-    return {};
+    return Object.fromEntries(
+      Object.entries(this.methods).map(([name, fn]) => [
+        name,
+        (_self: GoStruct, args: unknown[]) => fn(args),
+      ]),
+    );
   }
   readField(name: string): unknown {
     if (!this.hasField(name)) fail(`type ${this.goType} has no field ${name}`);

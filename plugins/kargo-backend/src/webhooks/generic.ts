@@ -3,7 +3,7 @@ import {
   normalizeGitURL,
   normalizeImageRepoURL,
 } from '@kargo-backstage/plugin-kargo-common';
-import { evaluateExpression } from '../expressions';
+import { evaluateExpression, GoStruct } from '../expressions';
 import { Headers, InvalidBodyError, WebhookResponse } from './http';
 import { subscribedURLs } from './matching';
 
@@ -47,25 +47,19 @@ type ActionResult = Json & {
   summary: string;
 };
 
-// The method calls Kargo's environment offers on `request`; the sandboxed
-// evaluator only calls named functions, so they are renamed to those.
-const REQUEST_METHODS = /\brequest\s*\.\s*(header|headers|params)\s*\(/g;
-
-function prepare(expression: string): string {
-  return expression.replace(REQUEST_METHODS, (_m, fn) => `__request_${fn}(`);
-}
-
 function scopeFor(request: GenericRequest, body: unknown, params: Json) {
   const text = (v: unknown) => (typeof v === 'string' ? v : String(v ?? ''));
   return {
     variables: {
-      request: { body },
+      // Kargo's request object: the body, and methods for headers and query.
+      request: new GoStruct('request', { body }, () => ({ body }), {
+        header: ([name]) => request.headers.get(text(name)),
+        headers: ([name]) => request.headers.all(text(name)),
+        params: ([name]) => request.query.get(text(name)) ?? '',
+      }),
       params,
     },
     functions: {
-      __request_header: (name: unknown) => request.headers.get(text(name)),
-      __request_headers: (name: unknown) => request.headers.all(text(name)),
-      __request_params: (name: unknown) => request.query.get(text(name)) ?? '',
       normalizeGit: (url: unknown) => normalizeGitURL(text(url)),
       normalizeImage: (url: unknown) => normalizeImageRepoURL(text(url)),
       normalizeChart: (url: unknown) => normalizeChartRepoURL(text(url)),
@@ -76,7 +70,7 @@ function scopeFor(request: GenericRequest, body: unknown, params: Json) {
 type Scope = ReturnType<typeof scopeFor>;
 
 function evaluate(expression: string, scope: Scope): unknown {
-  return evaluateExpression(prepare(expression), scope);
+  return evaluateExpression(expression, scope);
 }
 
 const TEMPLATE = /\$\{\{([\s\S]*?)\}\}/g;
