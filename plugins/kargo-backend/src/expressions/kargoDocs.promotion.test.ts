@@ -3,6 +3,9 @@ import { resolveVars } from './resolveVars';
 import { promotionVariables } from './promotionVariables';
 import { createPromotionFunctions } from './functions';
 import {
+  docsOutputs as outputs,
+  docsScope,
+  docsStores as stores,
   freightCollection,
   promotionScope,
 } from './__fixtures__/promotionScope';
@@ -15,38 +18,7 @@ import {
  */
 
 const targetFreight = freightCollection[0].name;
-const stores = {
-  secrets: { slack: { token: 'xoxb-secret-token' } },
-  sharedSecrets: { slack: { token: 'xoxb-shared-token' } },
-  configMaps: {
-    'my-config': { repoURL: 'https://github.com/example/repo.git' },
-  },
-  sharedConfigMaps: {
-    'my-config': { repoURL: 'https://github.com/example/shared.git' },
-  },
-  freightStatus: {
-    [targetFreight]: {
-      currentlyIn: { test: {} },
-      verifiedIn: { test: {} },
-      approvedFor: { prod: { approvedAt: '2025-01-02T03:04:05Z' } },
-      metadata: {
-        category: 'hotfix',
-        config: { settings: { timeoutSeconds: 60 } },
-      },
-    },
-  },
-  stageMetadata: { test: { 'aws-region': 'eu-west-1', config: {} } },
-  steps: [
-    { alias: 'my-step-alias', status: 'Succeeded' },
-    { alias: 'flaky', status: 'Errored', continueOnError: true },
-  ],
-};
-const outputs = {
-  'read-config': { appConfig: { replicas: 2, name: 'app' } },
-  'update-image': { commitMessage: 'Updated nginx to 1.27.0' },
-  commit: { commit: 'abc1234def' },
-};
-const scope = promotionScope(stores, { outputs });
+const scope = docsScope();
 
 describe("Kargo's expression reference examples: versions and promotion templates", () => {
   it('semverParse(): bumping the minor version read by a task step', async () => {

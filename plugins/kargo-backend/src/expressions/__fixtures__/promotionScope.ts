@@ -108,3 +108,41 @@ export function promotionScope(
   });
   return { variables, functions, revealed, lookups };
 }
+
+const targetFreight = freightCollection[0].name;
+
+/** Secrets, config maps, metadata and steps of the reference's examples. */
+export const docsStores = {
+  secrets: { slack: { token: 'xoxb-secret-token' } },
+  sharedSecrets: { slack: { token: 'xoxb-shared-token' } },
+  configMaps: {
+    'my-config': { repoURL: 'https://github.com/example/repo.git' },
+  },
+  sharedConfigMaps: {
+    'my-config': { repoURL: 'https://github.com/example/shared.git' },
+  },
+  freightStatus: {
+    [targetFreight]: {
+      currentlyIn: { test: {} },
+      verifiedIn: { test: {} },
+      approvedFor: { prod: { approvedAt: '2025-01-02T03:04:05Z' } },
+      metadata: {
+        category: 'hotfix',
+        config: { settings: { timeoutSeconds: 60 } },
+      },
+    },
+  },
+  stageMetadata: { test: { 'aws-region': 'eu-west-1', config: {} } },
+  steps: [
+    { alias: 'my-step-alias', status: 'Succeeded' },
+    { alias: 'flaky', status: 'Errored', continueOnError: true },
+  ],
+};
+export const docsOutputs = {
+  'read-config': { appConfig: { replicas: 2, name: 'app' } },
+  'update-image': { commitMessage: 'Updated nginx to 1.27.0' },
+  commit: { commit: 'abc1234def' },
+};
+/** The Promotion Kargo's expression reference describes, as a scope. */
+export const docsScope = () =>
+  promotionScope(docsStores, { outputs: docsOutputs });
