@@ -102,6 +102,20 @@ images:
     digest: sha256:${'a'.repeat(64)}
 `;
 
+/** A Stage `qa` taking Freight straight from the Warehouse, with these steps. */
+const qaStage = (steps: string) => `
+apiVersion: kargo.akuity.io/v1alpha1
+kind: Stage
+metadata: { name: qa, namespace: shop }
+spec:
+  requestedFreight:
+    - origin: { kind: Warehouse, name: app }
+      sources: { direct: true }
+  promotionTemplate:
+    spec:
+      steps: [${steps}]
+`;
+
 describe.each(databases.eachSupportedId())('promotion engine on %s', id => {
   let knex: Knex;
   let gitops: GitFixture;
@@ -253,18 +267,7 @@ describe.each(databases.eachSupportedId())('promotion engine on %s', id => {
         },
       },
     ]);
-    await harness.apply(`
-apiVersion: kargo.akuity.io/v1alpha1
-kind: Stage
-metadata: { name: qa, namespace: shop }
-spec:
-  requestedFreight:
-    - origin: { kind: Warehouse, name: app }
-      sources: { direct: true }
-  promotionTemplate:
-    spec:
-      steps: [{ uses: note }]
-`);
+    await harness.apply(qaStage(`{ uses: note }`));
     for (const alias of ['v-1-0-0', 'v-1-1-0', 'v-1-0-0']) {
       await harness.service.create(
         'shop',
@@ -396,18 +399,7 @@ spec:
     'ends as Errored, naming the step, on %s',
     async (_what, step, message) => {
       await setup();
-      await harness.apply(`
-apiVersion: kargo.akuity.io/v1alpha1
-kind: Stage
-metadata: { name: qa, namespace: shop }
-spec:
-  requestedFreight:
-    - origin: { kind: Warehouse, name: app }
-      sources: { direct: true }
-  promotionTemplate:
-    spec:
-      steps: [${step}]
-`);
+      await harness.apply(qaStage(step));
       const p = await harness.service.create(
         'shop',
         'qa',
@@ -438,18 +430,7 @@ spec:
           }),
       },
     ]);
-    await harness.apply(`
-apiVersion: kargo.akuity.io/v1alpha1
-kind: Stage
-metadata: { name: qa, namespace: shop }
-spec:
-  requestedFreight:
-    - origin: { kind: Warehouse, name: app }
-      sources: { direct: true }
-  promotionTemplate:
-    spec:
-      steps: [{ uses: hang }]
-`);
+    await harness.apply(qaStage(`{ uses: hang }`));
     const first = await harness.service.create(
       'shop',
       'qa',
@@ -507,18 +488,11 @@ spec:
     });
     await harness.apply(pipeline(`${server.url}/gitops.git`));
     await harness.apply(freight('1.0.0'));
-    await harness.apply(`
-apiVersion: kargo.akuity.io/v1alpha1
-kind: Stage
-metadata: { name: qa, namespace: shop }
-spec:
-  requestedFreight:
-    - origin: { kind: Warehouse, name: app }
-      sources: { direct: true }
-  promotionTemplate:
-    spec:
-      steps: [{ uses: leaky, as: call, config: { token: "\${{ secret('api').token }}" } }]
-`);
+    await harness.apply(
+      qaStage(
+        `{ uses: leaky, as: call, config: { token: "\${{ secret('api').token }}" } }`,
+      ),
+    );
     const p = await harness.service.create(
       'shop',
       'qa',
