@@ -2,6 +2,7 @@ import { InputError, NotFoundError } from '@backstage/errors';
 import type { JsonObject } from '@backstage/types';
 import type { KargoStore, PromotionQueue, StoredResource } from '../database';
 import { isAvailableTo, RequestedFreight } from '../stages/freightAvailability';
+import { listFreightForStage } from '../stages/freightForStage';
 import { inflateSteps, StepSpec, Var } from './inflateSteps';
 import { promotionName } from './promotionName';
 
@@ -63,7 +64,6 @@ export class PromotionCreator {
         store,
         project,
         stageName,
-        requested,
         request,
       );
       if (!requested.some(r => r.origin.name === freight.origin)) {
@@ -109,7 +109,6 @@ export class PromotionCreator {
     store: KargoStore,
     project: string,
     stage: string,
-    requested: RequestedFreight[],
     request: PromotionRequest,
   ): Promise<StoredResource> {
     if (request.origin) {
@@ -117,21 +116,13 @@ export class PromotionCreator {
       if (request.origin.kind && request.origin.kind !== 'Warehouse') {
         throw new InputError('origin.kind: only Warehouse is supported');
       }
-      let after;
-      for (;;) {
-        const page = await store.listResources({
-          kind: 'Freight',
-          project,
+      const [newest] = (
+        await listFreightForStage(store, project, stage, {
           origins: [origin],
-          order: 'newest',
-          limit: 100,
-          after,
-        });
-        const found = page.items.find(f => isAvailableTo(f, stage, requested));
-        if (found) return found;
-        if (!page.next) break;
-        after = page.next;
-      }
+          limit: 1,
+        })
+      ).items;
+      if (newest) return newest;
       throw new NotFoundError(
         `no Freight from Warehouse "${origin}" is available to Stage "${project}/${stage}"`,
       );

@@ -34,7 +34,7 @@ import type { KargoStore, ListOrder, StoredResource } from '../database';
 import { ManifestApplier, toManifest } from '../manifests';
 import type { PromotionService } from '../promotions/PromotionService';
 import { EntityPipelineLoader } from './EntityPipelineLoader';
-import { listFreightForStage } from './freightForStage';
+import { listFreightForStage } from '../stages/freightForStage';
 import {
   decodeContinue,
   encodeContinue,

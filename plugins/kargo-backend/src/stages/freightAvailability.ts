@@ -29,4 +29,3 @@ export function isAvailableTo(
         (r.sources.stages ?? []).some(upstream => verifiedIn[upstream])),
   );
 }
-

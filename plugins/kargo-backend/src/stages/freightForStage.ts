@@ -1,6 +1,6 @@
 import { NotFoundError } from '@backstage/errors';
 import type { KargoStore, ListCursor, StoredResource } from '../database';
-import { isAvailableTo, RequestedFreight } from '../stages/freightAvailability';
+import { isAvailableTo, RequestedFreight } from './freightAvailability';
 
 /** One page of the Freight available to a Stage, newest first. */
 export async function listFreightForStage(
