@@ -682,5 +682,82 @@ if (chromiumMissing && !strict) {
         assert.ok(names.includes('kargo-demo'), `projects: ${names}`);
       },
     );
+
+    step(
+      'promotes the newest Freight to dev through the API: the demo GitOps repository gets the commit and the tab shows it',
+      3 * STEP_MS,
+      async () => {
+        const api = async (method, path, body) => {
+          const response = await fetch(`${urls.backendUrl}/api/kargo${path}`, {
+            method,
+            headers: {
+              Authorization: `Bearer ${guestToken}`,
+              ...(body ? { 'Content-Type': 'application/json' } : {}),
+            },
+            body: body ? JSON.stringify(body) : undefined,
+          });
+          const text = await response.text();
+          assert.ok(
+            response.ok,
+            `${method} ${path}: ${response.status} ${text}`,
+          );
+          return JSON.parse(text);
+        };
+        const created = await api(
+          'POST',
+          '/v1beta1/projects/kargo-demo/stages/dev/promotions',
+          { origin: { kind: 'Warehouse', name: 'guestbook' } },
+        );
+        const name = created.metadata.name;
+        log(`created Promotion ${name}`);
+        let promotion = created;
+        const deadline = Date.now() + 2 * STEP_MS;
+        while (
+          !['Succeeded', 'Failed', 'Errored', 'Aborted'].includes(
+            promotion.status?.phase,
+          ) &&
+          Date.now() < deadline
+        ) {
+          await sleep(250);
+          promotion = await api(
+            'GET',
+            `/v1beta1/projects/kargo-demo/promotions/${name}`,
+          );
+        }
+        assert.equal(
+          promotion.status?.phase,
+          'Succeeded',
+          `Promotion ${name}: ${JSON.stringify(promotion.status)}`,
+        );
+        const freight = await api(
+          'GET',
+          `/v1beta1/projects/kargo-demo/freight/${promotion.spec.freight}`,
+        );
+        const revision = freight.commits[0].id;
+        const gitDir = join(state.tmp, 'data', 'demo', 'guestbook-gitops.git');
+        const git = (...args) =>
+          execFileSync('git', ['--git-dir', gitDir, ...args], {
+            encoding: 'utf8',
+          }).trim();
+        assert.equal(
+          git('log', '-1', '--format=%s', 'main'),
+          `dev runs guestbook ${revision}`,
+        );
+        assert.match(
+          git('show', 'main:env/dev/values.yaml'),
+          new RegExp(`revision: ${revision}`),
+        );
+        log(`the demo GitOps repository has "dev runs guestbook ${revision}"`);
+
+        await page.reload();
+        const rows = await tableCells('Stages');
+        const dev = rows.find(row => row[0] === 'dev');
+        assert.ok(
+          dev[2].includes(freight.alias),
+          `dev's current Freight: ${dev[2]}`,
+        );
+        assert.equal(dev[4], 'Succeeded');
+      },
+    );
   });
 }

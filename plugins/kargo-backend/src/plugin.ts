@@ -16,6 +16,7 @@ import {
   DatabasePromotionQueue,
 } from './database';
 import { KargoPromotionExpressions } from './promotions/KargoPromotionExpressions';
+import { PromotionCreator } from './promotions/PromotionCreator';
 import { StepRegistry } from './promotions/StepRegistry';
 import { startPromotionEngine } from './promotions/startPromotionEngine';
 import { createBuiltinPromotionSteps } from './promotions/steps';
@@ -87,10 +88,22 @@ export const kargoPlugin = createBackendPlugin({
         // Applying a Warehouse with a new `kargo.akuity.io/refresh` token asks
         // for its discovery, as in Kargo (discovery starts further down).
         let refresh = async (_project: string, _name: string) => false;
+        // Promotions applied as manifests are admitted and queued like those
+        // created through the promote endpoint (the engine starts below).
+        const promotionQueue = new DatabasePromotionQueue(
+          await database.getClient(),
+        );
+        let wakePromotions = () => {};
         const applier = new ManifestApplier(store, {
+          promotions: new PromotionCreator(promotionQueue),
           afterApply: async results => {
             for (const { project, name } of warehousesToRefresh(results)) {
               await refresh(project, name);
+            }
+            if (
+              results.some(r => r.createdResourceManifest?.kind === 'Promotion')
+            ) {
+              wakePromotions();
             }
           },
         });
@@ -113,7 +126,7 @@ export const kargoPlugin = createBackendPlugin({
           config,
           logger,
           store,
-          queue: new DatabasePromotionQueue(await database.getClient()),
+          queue: promotionQueue,
           steps: new StepRegistry([
             ...createBuiltinPromotionSteps({
               config,
@@ -135,6 +148,8 @@ export const kargoPlugin = createBackendPlugin({
           scheduler: deps.scheduler,
           lifecycle: deps.lifecycle,
         });
+
+        wakePromotions = () => void promotions.engine.poke();
 
         const receivers = new WebhookReceivers({
           store,

@@ -19,6 +19,11 @@ import type {
   ResourceKey,
   StoredResource,
 } from '../database';
+import {
+  CREATE_ACTOR_ANNOTATION,
+  type PromotionCreator,
+} from '../promotions/PromotionCreator';
+import type { StepSpec, Var } from '../promotions/inflateSteps';
 import { keyOf, toContent, toManifest } from './conversion';
 import { ProjectView } from './ProjectView';
 import {
@@ -29,6 +34,11 @@ import {
 } from './references';
 
 export type ApplyMode = 'create' | 'upsert';
+
+/** Who applies: recorded on what needs an actor (a Promotion's create-actor). */
+export type ApplyContext = { actor?: string };
+
+type Admit = Parameters<Parameters<PromotionCreator['inTransaction']>[0]>[1];
 
 type Manifest = JsonObject & { kind: KargoKind; metadata: JsonObject };
 
@@ -49,6 +59,35 @@ function docLabel(index: number, raw: unknown): string {
   return kind && id
     ? `document ${index + 1} (${kind} ${id})`
     : `document ${index + 1}`;
+}
+
+/**
+ * What admission added to a Promotion (steps and vars from the Stage, the
+ * create-actor) stays when its manifest is applied again without them, as
+ * a `kubectl apply` leaves webhook-defaulted fields alone.
+ */
+function keepAdmittedFields(
+  content: ReturnType<typeof toContent>,
+  existing: StoredResource,
+) {
+  for (const field of ['steps', 'vars']) {
+    if (
+      content.spec[field] === undefined &&
+      existing.spec[field] !== undefined
+    ) {
+      content.spec[field] = existing.spec[field];
+    }
+  }
+  const actor = (existing.metadata.annotations as JsonObject | undefined)?.[
+    CREATE_ACTOR_ANNOTATION
+  ];
+  const annotations = { ...(content.metadata.annotations as JsonObject) };
+  if (actor === undefined) delete annotations[CREATE_ACTOR_ANNOTATION];
+  else annotations[CREATE_ACTOR_ANNOTATION] = actor;
+  const { annotations: _, ...rest } = content.metadata;
+  content.metadata = Object.keys(annotations).length
+    ? { ...rest, annotations }
+    : rest;
 }
 
 class IssueCollector {
@@ -85,26 +124,44 @@ export class ManifestApplier {
   /**
    * @param options.afterApply - told what a create or update wrote, once it
    *   is committed (e.g. to act on a Warehouse's refresh annotation).
+   * @param options.promotions - admits new Promotions (checks, inflation,
+   *   queueing) in the apply's transaction; without it they are refused.
    */
   constructor(
     private readonly store: KargoStore,
     private readonly options: {
       afterApply?: (results: ApplyResult[]) => Promise<void>;
+      promotions?: PromotionCreator;
     } = {},
   ) {}
 
-  async apply(rawDocs: unknown[], mode: ApplyMode): Promise<ApplyResult[]> {
-    const results = await this.applyInTransaction(rawDocs, mode);
+  async apply(
+    rawDocs: unknown[],
+    mode: ApplyMode,
+    context: ApplyContext = {},
+  ): Promise<ApplyResult[]> {
+    const results = await this.applyInTransaction(rawDocs, mode, context);
     await this.options.afterApply?.(results);
     return results;
+  }
+
+  /** The store's transaction, one that can also queue Promotions if given. */
+  private transaction<T>(
+    fn: (tx: KargoStore, admit?: Admit) => Promise<T>,
+  ): Promise<T> {
+    const promotions = this.options.promotions;
+    return promotions
+      ? promotions.inTransaction((tx, admit) => fn(tx, admit))
+      : this.store.transaction(tx => fn(tx));
   }
 
   private async applyInTransaction(
     rawDocs: unknown[],
     mode: ApplyMode,
+    context: ApplyContext,
   ): Promise<ApplyResult[]> {
     const docs = this.validate(rawDocs);
-    return this.store.transaction(async tx => {
+    return this.transaction(async (tx, admit) => {
       const views = await this.loadViews(tx, docs);
       const clusterTasks = await this.clusterTaskNames(tx);
       for (const { manifest, key } of docs) {
@@ -119,14 +176,26 @@ export class ManifestApplier {
           r,
         ]),
       );
-      const results: ApplyResult[] = [];
+      const results = new Map<Doc, ApplyResult>();
       const batchAliases = new Set<string>();
-      for (const doc of docs) {
+      // Promotions last: they may promote Freight the same batch creates.
+      const promotionsLast = [
+        ...docs.filter(d => d.key.kind !== 'Promotion'),
+        ...docs.filter(d => d.key.kind === 'Promotion'),
+      ];
+      for (const doc of promotionsLast) {
         const { kind, project, name } = doc.key;
         const current = existing.get(`${kind}/${project}/${name}`);
-        results.push(await this.write(tx, doc, current, mode, batchAliases));
+        results.set(
+          doc,
+          await this.write(tx, doc, current, mode, {
+            batchAliases,
+            admit,
+            actor: context.actor,
+          }),
+        );
       }
-      return results;
+      return docs.map(d => results.get(d)!);
     });
   }
 
@@ -420,7 +489,7 @@ export class ManifestApplier {
     doc: Doc,
     existing: StoredResource | undefined,
     mode: ApplyMode,
-    batchAliases: Set<string>,
+    batch: { batchAliases: Set<string>; admit?: Admit; actor?: string },
   ): Promise<ApplyResult> {
     const { key, manifest, expectedResourceVersion } = doc;
     const content = toContent(manifest);
@@ -432,6 +501,9 @@ export class ManifestApplier {
       );
     }
     if (existing) {
+      if (key.kind === 'Promotion') {
+        keepAdmittedFields(content, existing);
+      }
       this.checkImmutable(doc, existing, content.spec);
       if (key.kind === 'Freight') {
         // Re-applied Freight YAML rarely carries Kargo's generated fields.
@@ -463,10 +535,52 @@ export class ManifestApplier {
       );
     }
     if (key.kind === 'Freight') {
-      await this.completeNewFreight(tx, key.project, content, batchAliases);
+      await this.completeNewFreight(
+        tx,
+        key.project,
+        content,
+        batch.batchAliases,
+      );
     }
-    const created = await tx.createResource(key, content);
+    const created =
+      key.kind === 'Promotion'
+        ? await this.admitPromotion(doc, content, batch)
+        : await tx.createResource(key, content);
     return { createdResourceManifest: toManifest(created) };
+  }
+
+  /** A new Promotion is admitted and queued, as Kargo's webhook would. */
+  private async admitPromotion(
+    doc: Doc,
+    content: ReturnType<typeof toContent>,
+    batch: { admit?: Admit; actor?: string },
+  ): Promise<StoredResource> {
+    const label = `document ${doc.index + 1} (Promotion ${doc.key.project}/${
+      doc.key.name
+    })`;
+    if (!batch.admit) {
+      throw new InputError(
+        `${label}: Promotions cannot be created here: no promotion engine is running`,
+      );
+    }
+    const spec = content.spec;
+    try {
+      return await batch.admit({
+        project: doc.key.project,
+        name: doc.key.name,
+        stage: String(spec.stage),
+        freight: String(spec.freight),
+        steps: spec.steps as StepSpec[] | undefined,
+        vars: spec.vars as Var[] | undefined,
+        metadata: content.metadata,
+        actor: batch.actor ?? 'system:kargo-backend',
+      });
+    } catch (error) {
+      if (error instanceof InputError) {
+        throw new InputError(`${label}: ${error.message}`);
+      }
+      throw error;
+    }
   }
 
   private async completeNewFreight(

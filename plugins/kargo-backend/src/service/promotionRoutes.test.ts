@@ -176,6 +176,99 @@ describe.each(databases.eachSupportedId())(
       });
     });
 
+    const applyPromotion = (server: any, yaml: string) =>
+      request(server)
+        .put('/api/kargo/v1beta1/resources')
+        .set('Content-Type', 'application/yaml')
+        .send(yaml);
+    const promotionManifest = (name: string, extra = '') => `
+apiVersion: kargo.akuity.io/v1alpha1
+kind: Promotion
+metadata:
+  name: ${name}
+  namespace: demo
+  annotations: { kargo.akuity.io/create-actor: "user:default/someone-else" }
+spec: { stage: dev, freight: f1 }
+${extra}`;
+
+    it('admits, queues and runs a Promotion applied as a manifest, as Kargo does for kubectl apply', async () => {
+      const { server } = await startServer();
+      const applied = await applyPromotion(
+        server,
+        promotionManifest('by-yaml'),
+      );
+      expect(applied.status).toBe(200);
+      const created = applied.body.results[0].createdResourceManifest;
+      expect(created).toMatchObject({
+        metadata: {
+          name: 'by-yaml',
+          // The caller, not what the manifest claims.
+          annotations: { 'kargo.akuity.io/create-actor': 'user:default/mock' },
+        },
+        // Steps come from the Stage's template, as with the promote endpoint.
+        spec: { stage: 'dev', freight: 'f1', steps: [{ uses: 'say-hello' }] },
+      });
+      const done = await waitForPhase(server, 'by-yaml');
+      expect(done.status.phase).toBe('Succeeded');
+      const steps = await request(server).get(
+        '/api/kargo/v1beta1/projects/demo/promotions/by-yaml/steps',
+      );
+      expect(steps.body.items[0].output).toEqual({
+        greeting: 'hello dev with 1.2.3',
+      });
+      // Re-applying the same manifest changes nothing and runs nothing again.
+      expect(
+        (await applyPromotion(server, promotionManifest('by-yaml'))).status,
+      ).toBe(200);
+    });
+
+    it('refuses a Promotion manifest whose Freight is not available, naming the document and field, and writes nothing of the batch', async () => {
+      const { server } = await startServer();
+      const otherFreight = `
+apiVersion: kargo.akuity.io/v1alpha1
+kind: Warehouse
+metadata: { name: other, namespace: demo }
+spec:
+  subscriptions: [{ image: { repoURL: registry.example.com/other } }]
+---
+apiVersion: kargo.akuity.io/v1alpha1
+kind: Freight
+metadata: { namespace: demo, name: f-other }
+origin: { kind: Warehouse, name: other }
+images: [{ repoURL: registry.example.com/other, tag: "9.9.9", digest: "sha256:${'d'.repeat(
+        64,
+      )}" }]
+---
+${promotionManifest('wrong-origin').replace(
+  'freight: f1',
+  'freight: f-other',
+)}`;
+      const refused = await applyPromotion(server, otherFreight);
+      expect(refused.status).toBe(400);
+      expect(refused.body.error.message).toBe(
+        'document 3 (Promotion demo/wrong-origin): spec.freight: Stage "dev" does not request Freight from Warehouse "other"',
+      );
+      const other = await request(server).get(
+        '/api/kargo/v1beta1/projects/demo/warehouses/other',
+      );
+      expect(other.status).toBe(404);
+    });
+
+    it('needs the promote permission to apply a Promotion manifest', async () => {
+      const { server, audits } = await startServer(['kargo.stage.promote']);
+      const refused = await applyPromotion(server, promotionManifest('nope'));
+      expect(refused.status).toBe(403);
+      expect(refused.body.error.message).toMatch(/kargo\.stage\.promote/);
+      expect(audits).toContainEqual({
+        eventId: 'resource-change',
+        outcome: 'fail',
+      });
+      const stored = await request(server).get(
+        '/api/kargo/v1beta1/projects/demo/promotions/nope',
+      );
+      expect(stored.status).toBe(404);
+    });
+
     it('answers 400 naming the field for bad requests and 404 for unknown Freight', async () => {
       const { server } = await startServer();
       const post = (body: object) =>

@@ -568,7 +568,7 @@ images: [{ repoURL: registry.example.com/app, tag: "1.0.${n}", digest: "sha256:$
       ).repeat(64)}" }]
 `,
     );
-    expect((await apply(server, 'post', docs.join('---'))).status).toBe(201);
+    expect((await apply(server, 'put', docs.join('---'))).status).toBe(200);
 
     const names: string[] = [];
     let token: string | undefined;
@@ -688,12 +688,17 @@ kind: Promotion
 metadata: { name: ${name}, namespace: demo }
 spec: { stage: ${stage}, freight: f1 }
 `;
+    // Promotions are admitted only for available Freight: let prod take it
+    // straight from the Warehouse here.
+    const prodDirect = PIPELINE.split('---')
+      .find(d => /name: prod/.test(d))!
+      .replace('sources: { stages: [dev] }', 'sources: { direct: true }');
     // More dev Promotions than the answer carries, then one for prod.
-    const docs = [freight, promotion('prod.1', 'prod')];
+    const docs = [freight, prodDirect, promotion('prod.1', 'prod')];
     for (let i = 0; i < 120; i++) {
       docs.push(promotion(`dev.${String(i).padStart(3, '0')}`, 'dev'));
     }
-    expect((await apply(server, 'post', docs.join('---'))).status).toBe(201);
+    expect((await apply(server, 'put', docs.join('---'))).status).toBe(200);
 
     const response = await request(server).get(
       '/api/kargo/v1beta1/entity/component/default/prod-only/pipeline',

@@ -187,6 +187,35 @@ export async function createRouter(
       results => ({ resources: results.map(describeResult) }),
     );
 
+  /** Kargo's actor string for the caller: their entity ref, or the service. */
+  const actorOf = async (req: Request) => {
+    const credentials = await httpAuth.credentials(req);
+    const principal = credentials.principal as {
+      type: string;
+      userEntityRef?: string;
+      subject?: string;
+    };
+    return (
+      principal.userEntityRef ??
+      `${principal.type}:${principal.subject ?? 'unknown'}`
+    );
+  };
+
+  /**
+   * Applies the body's manifests. Creating a Promotion this way is a
+   * promotion, as in Kargo (its webhook checks the `promote` verb): it needs
+   * the promote permission too, and is recorded under the caller's name.
+   */
+  const applyManifests = async (req: Request, mode: 'create' | 'upsert') => {
+    const docs = parseBody(req);
+    if (
+      docs.some(d => (d as { kind?: unknown } | null)?.kind === 'Promotion')
+    ) {
+      await authorize(req, kargoStagePromotePermission);
+    }
+    return applier.apply(docs, mode, { actor: await actorOf(req) });
+  };
+
   router.get('/health', (_req, res) => {
     res.json({ status: 'ok' });
   });
@@ -198,14 +227,14 @@ export async function createRouter(
 
   router.post('/v1beta1/resources', manifestsBody, async (req, res) => {
     const results = await change(req, 'create', () =>
-      applier.apply(parseBody(req), 'create'),
+      applyManifests(req, 'create'),
     );
     res.status(201).json({ results });
   });
 
   router.put('/v1beta1/resources', manifestsBody, async (req, res) => {
     const results = await change(req, 'upsert', () =>
-      applier.apply(parseBody(req), 'upsert'),
+      applyManifests(req, 'upsert'),
     );
     res.json({ results });
   });
@@ -340,20 +369,6 @@ export async function createRouter(
       res.json(toManifest(warehouse));
     },
   );
-
-  /** Kargo's actor string for the caller: their entity ref, or the service. */
-  const actorOf = async (req: Request) => {
-    const credentials = await httpAuth.credentials(req);
-    const principal = credentials.principal as {
-      type: string;
-      userEntityRef?: string;
-      subject?: string;
-    };
-    return (
-      principal.userEntityRef ??
-      `${principal.type}:${principal.subject ?? 'unknown'}`
-    );
-  };
 
   router.post(
     '/v1beta1/projects/:project/stages/:stage/promotions',
