@@ -395,6 +395,13 @@ spec:
       '{ uses: fail, config: { message: "${{ nope.field }}" } }',
       /step "step-0" \(fail\): .*nope|cannot read/,
     ],
+    [
+      'a failing binary',
+      // kubectl kustomize (or kustomize) exits non-zero on a missing resource.
+      `{ uses: file-write, config: { path: ./k/kustomization.yaml, contents: "resources: [missing.yaml]" } },
+       { uses: kustomize-build, config: { path: ./k, outPath: ./out.yaml } }`,
+      /step "step-1" \(kustomize-build\): .*missing\.yaml/s,
+    ],
   ])(
     'ends as Errored, naming the step, on %s',
     async (_what, step, message) => {
