@@ -168,6 +168,32 @@ describe.each(databases.eachSupportedId())('DatabaseKargoStore on %s', id => {
     expect((await store.getResource(stage('dev')))!.resourceVersion).toBe(2);
   });
 
+  it('loses none of many concurrent read-modify-write status updates made in transactions', async () => {
+    await store.createResource(freight('f1'), { metadata: {}, spec: {} });
+    // Twelve Stages' Promotions record at once that f1 is in their Stage,
+    // each in its own transaction that also does other work.
+    const stages = Array.from({ length: 12 }, (_, i) => `s${i}`);
+    await Promise.all(
+      stages.map(name =>
+        store.transaction(async tx => {
+          await tx.updateStatusWith(freight('f1'), current => ({
+            ...current.status,
+            currentlyIn: {
+              ...(current.status.currentlyIn as object),
+              [name]: { since: 'now' },
+            },
+          }));
+          await new Promise(r => setTimeout(r, 5));
+        }),
+      ),
+    );
+    const f1 = await store.getResource(freight('f1'));
+    expect(Object.keys(f1!.status.currentlyIn as object).sort()).toEqual(
+      [...stages].sort(),
+    );
+    expect(f1!.resourceVersion).toBe(1 + stages.length);
+  });
+
   it('pages Freight newest first by discoveredAt, not by insertion order', async () => {
     // Inserted in an order unrelated to their discovery times.
     const discovered = { f1: 5000, f2: 1000, f3: 9000, f4: 3000, f5: 7000 };

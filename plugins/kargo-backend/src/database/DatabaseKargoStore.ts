@@ -106,6 +106,22 @@ export class DatabaseKargoStore implements KargoStore {
     return row ? fromRow(row) : undefined;
   }
 
+  /**
+   * Reads a row and, on PostgreSQL inside a transaction, locks it until
+   * the transaction ends, so concurrent read-modify-writes queue up instead
+   * of retrying. SQLite serialises write transactions already.
+   */
+  private async getResourceForUpdate(
+    key: ResourceKey,
+  ): Promise<StoredResource | undefined> {
+    const query = this.db<Row>(TABLE)
+      .where({ kind: key.kind, project: key.project, name: key.name })
+      .first();
+    if (this.db.client.config.client === 'pg') query.forUpdate();
+    const row = await query;
+    return row ? fromRow(row) : undefined;
+  }
+
   async getResources(keys: ResourceKey[]): Promise<StoredResource[]> {
     const groups = new Map<string, ResourceKey[]>();
     for (const key of keys) {
@@ -287,6 +303,18 @@ export class DatabaseKargoStore implements KargoStore {
     }));
   }
 
+  async updateStatusWith(
+    key: ResourceKey,
+    next: (current: StoredResource) => JsonObject,
+  ): Promise<StoredResource> {
+    return this.compareAndSet(
+      key,
+      undefined,
+      current => ({ status: JSON.stringify(next(current)) }),
+      { lock: true },
+    );
+  }
+
   async deleteResource(key: ResourceKey): Promise<boolean> {
     const count = await this.db(TABLE)
       .where({ kind: key.kind, project: key.project, name: key.name })
@@ -308,9 +336,12 @@ export class DatabaseKargoStore implements KargoStore {
     key: ResourceKey,
     expectedResourceVersion: number | undefined,
     changes: (current: StoredResource) => Partial<Row>,
+    options: { lock?: boolean } = {},
   ): Promise<StoredResource> {
     for (let attempt = 0; attempt < MAX_CAS_ATTEMPTS; attempt++) {
-      const current = await this.getResource(key);
+      const current = options.lock
+        ? await this.getResourceForUpdate(key)
+        : await this.getResource(key);
       if (!current) {
         throw new NotFoundError(`${describe(key)} not found`);
       }

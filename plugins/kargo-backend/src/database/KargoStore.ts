@@ -111,6 +111,17 @@ export interface KargoStore {
     status: JsonObject,
     options?: { expectedResourceVersion?: number },
   ): Promise<StoredResource>;
+  /**
+   * Replaces status with what `next` makes of the current resource. Status
+   * several writers share (a Freight's currentlyIn, verifiedIn, metadata;
+   * a Stage's) must be written this way: `next` runs again on a fresh read
+   * whenever another writer got there first (on PostgreSQL the row is
+   * locked for the rest of the transaction), so no update is lost.
+   */
+  updateStatusWith(
+    key: ResourceKey,
+    next: (current: StoredResource) => JsonObject,
+  ): Promise<StoredResource>;
   /** Returns whether a row was deleted. */
   deleteResource(key: ResourceKey): Promise<boolean>;
   /** Deletes every resource of a project, the Project included. */

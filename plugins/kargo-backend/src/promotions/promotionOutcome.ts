@@ -1,3 +1,4 @@
+import { NotFoundError } from '@backstage/errors';
 import type { JsonObject } from '@backstage/types';
 import type { KargoStore, StoredResource } from '../database';
 import type { FreightCollection } from './freightCollection';
@@ -32,12 +33,11 @@ export async function markStagePromoting(
     project: promotion.project,
     name: promotion.stage!,
   };
-  const stage = await store.getResource(key);
-  if (!stage) return;
-  await store.updateStatus(key, {
+  if (!(await store.getResource(key))) return;
+  await store.updateStatusWith(key, stage => ({
     ...stage.status,
     currentPromotion: { name: promotion.name, freight },
-  });
+  }));
 }
 
 /**
@@ -60,36 +60,49 @@ export async function recordPromotionOutcome(
   };
   const stage = await store.getResource(key);
   if (!stage) return;
-  const next: JsonObject = { ...stage.status };
-  if (
-    (next.currentPromotion as JsonObject | undefined)?.name === promotion.name
-  ) {
-    delete next.currentPromotion;
-  }
-  next.lastPromotion = {
-    name: promotion.name,
-    freight: status.freight ?? null,
-    status: {
-      phase: status.phase ?? null,
-      message: status.message ?? null,
-      finishedAt: iso(now),
-    },
-    finishedAt: iso(now),
-  };
   const collection = status.freightCollection as FreightCollection | undefined;
-  if (status.phase === 'Succeeded' && collection) {
-    const history = (
-      (stage.status.freightHistory ?? []) as FreightCollection[]
-    ).filter(c => c.id !== collection.id);
-    next.freightHistory = [collection, ...history].slice(
-      0,
-      HISTORY_LIMIT,
-    ) as unknown as JsonObject[];
-    await moveFreight(store, stage, history[0], collection, now);
+  const succeeded = status.phase === 'Succeeded' && collection;
+  let previous: FreightCollection | undefined;
+  const updated = await store.updateStatusWith(key, current => {
+    const next: JsonObject = { ...current.status };
+    if (
+      (next.currentPromotion as JsonObject | undefined)?.name === promotion.name
+    ) {
+      delete next.currentPromotion;
+    }
+    next.lastPromotion = {
+      name: promotion.name,
+      freight: status.freight ?? null,
+      status: {
+        phase: status.phase ?? null,
+        message: status.message ?? null,
+        finishedAt: iso(now),
+      },
+      finishedAt: iso(now),
+    };
+    if (succeeded) {
+      const history = (
+        (current.status.freightHistory ?? []) as FreightCollection[]
+      ).filter(c => c.id !== collection.id);
+      previous = history[0];
+      next.freightHistory = [collection, ...history].slice(
+        0,
+        HISTORY_LIMIT,
+      ) as unknown as JsonObject[];
+    }
+    return next;
+  });
+  if (succeeded) {
+    await moveFreight(store, updated, previous, collection, now);
   }
-  await store.updateStatus(key, next);
 }
 
+/**
+ * The Freight leaving and entering the Stage. Other Stages' Promotions of
+ * the same Freight finish at the same time: each Freight's status is
+ * recomputed from a fresh read (locked on PostgreSQL), in name order so
+ * two such transactions never wait on each other crosswise.
+ */
 async function moveFreight(
   store: KargoStore,
   stage: StoredResource,
@@ -102,28 +115,27 @@ async function moveFreight(
     .map(i => i.name)
     .filter(n => !currentNames.has(n));
   const verifies = !stage.spec.verification;
-  const freight = await store.getResources(
-    [...currentNames, ...previousNames].map(name => ({
-      kind: 'Freight' as const,
-      project: stage.project,
-      name,
-    })),
-  );
-  for (const f of freight) {
-    const currentlyIn = { ...((f.status.currentlyIn ?? {}) as JsonObject) };
-    const verifiedIn = { ...((f.status.verifiedIn ?? {}) as JsonObject) };
-    if (currentNames.has(f.name)) {
-      if (!currentlyIn[stage.name])
-        currentlyIn[stage.name] = { since: iso(now) };
-      if (verifies && !verifiedIn[stage.name]) {
-        verifiedIn[stage.name] = { verifiedAt: iso(now) };
-      }
-    } else {
-      delete currentlyIn[stage.name];
+  for (const name of [...currentNames, ...previousNames].sort()) {
+    const key = { kind: 'Freight' as const, project: stage.project, name };
+    try {
+      await store.updateStatusWith(key, f => {
+        const currentlyIn = { ...((f.status.currentlyIn ?? {}) as JsonObject) };
+        const verifiedIn = { ...((f.status.verifiedIn ?? {}) as JsonObject) };
+        if (currentNames.has(name)) {
+          if (!currentlyIn[stage.name]) {
+            currentlyIn[stage.name] = { since: iso(now) };
+          }
+          if (verifies && !verifiedIn[stage.name]) {
+            verifiedIn[stage.name] = { verifiedAt: iso(now) };
+          }
+        } else {
+          delete currentlyIn[stage.name];
+        }
+        return { ...f.status, currentlyIn, verifiedIn };
+      });
+    } catch (error) {
+      // Freight deleted meanwhile has no status left to keep.
+      if (!(error instanceof NotFoundError)) throw error;
     }
-    await store.updateStatus(
-      { kind: 'Freight', project: f.project, name: f.name },
-      { ...f.status, currentlyIn, verifiedIn },
-    );
   }
 }

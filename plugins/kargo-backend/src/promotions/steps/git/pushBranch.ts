@@ -11,6 +11,23 @@ import { WorkTree } from './workTree';
 /** Kargo's pattern for a push the remote refused because its branch moved. */
 const NON_FAST_FORWARD =
   /^\s*!\s+\[(?:remote )?rejected\].+\((?:non-fast-forward|fetch first|cannot lock ref.*|incorrect old value provided)\)\s*$/m;
+/**
+ * Plain `git receive-pack` (git http-backend, Gitea) that loses a race for
+ * the ref between its own check and its update says "failed to update ref"
+ * and gives the reason on a `remote:` line; Kargo's pattern misses it.
+ */
+const LOST_REF_RACE =
+  /^\s*!\s+\[remote rejected\].+\(failed to update ref\)\s*$/m;
+const REF_MOVED =
+  /cannot lock ref '[^']+': is at [0-9a-f]+ but expected [0-9a-f]+/;
+
+/** Whether git push's error output says the remote branch moved. */
+export function branchMoved(stderr: string): boolean {
+  return (
+    NON_FAST_FORWARD.test(stderr) ||
+    (LOST_REF_RACE.test(stderr) && REF_MOVED.test(stderr))
+  );
+}
 
 /** Kargo's backoff between push attempts: ×1.5 each time, jitter 50 %, cap 30 s. */
 export function pushRetryDelay(baseMs: number, retry: number): number {
@@ -91,8 +108,7 @@ export async function pushBranch(
       );
       return;
     }
-    if (!NON_FAST_FORWARD.test(result.stderr))
-      throw session.failure(result, call);
+    if (!branchMoved(result.stderr)) throw session.failure(result, call);
     if (attempt >= options.maxAttempts) {
       throw new Error(
         `pushing to branch ${branch} of ${url}: the remote branch moved during each of ${attempt} attempts (maxAttempts); try again later`,

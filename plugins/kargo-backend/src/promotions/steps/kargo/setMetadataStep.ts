@@ -54,13 +54,15 @@ export function createSetMetadataStep(store: KargoStore): PromotionStepRunner {
               `updates[${i}]: ${update.kind} "${update.name}" not found in project "${ctx.project}"`,
             );
           }
-          const metadata = {
-            ...((resource.status.metadata ?? {}) as JsonObject),
-            ...update.values,
-          };
-          await tx.updateStatus(
+          await tx.updateStatusWith(
             { kind: update.kind, project: ctx.project, name: resource.name },
-            { ...resource.status, metadata },
+            current => ({
+              ...current.status,
+              metadata: {
+                ...((current.status.metadata ?? {}) as JsonObject),
+                ...update.values,
+              },
+            }),
           );
           ctx.log(
             `set ${Object.keys(update.values).join(', ')} on ${update.kind} "${
