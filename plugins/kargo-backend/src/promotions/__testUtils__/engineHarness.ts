@@ -1,4 +1,5 @@
 import { mockServices } from '@backstage/backend-test-utils';
+import type { LoggerService } from '@backstage/backend-plugin-api';
 import { ConfigReader } from '@backstage/config';
 import { parseManifests } from '@kargo-backstage/plugin-kargo-common';
 import type { PromotionStepRunner } from '@kargo-backstage/plugin-kargo-node';
@@ -34,6 +35,8 @@ export async function createEngineHarness(
       data: Record<string, string>;
     }>;
     config?: object;
+    /** Default a jest mock; outside Jest (the benchmarks) pass one. */
+    logger?: LoggerService;
   } = {},
 ) {
   const store = await DatabaseKargoStore.create({
@@ -55,7 +58,7 @@ export async function createEngineHarness(
   ]);
   const owner = options.owner ?? 'test-instance';
   const leaseMs = options.leaseMs ?? 30_000;
-  const logger = mockServices.logger.mock();
+  const logger = options.logger ?? mockServices.logger.mock();
   const runner = new PromotionRunner({
     queue,
     store,
