@@ -71,7 +71,47 @@ export type PromotionStepResult = {
   output?: JsonObject;
   /** For Running: how long to wait before the next attempt (min 1 s). */
   retryAfterMs?: number;
+  /**
+   * A health check to run for the Stage once the Promotion succeeded, as
+   * Kargo's `argocd-update` registers one: `uses` names a
+   * {@link StageHealthChecker}; `config` is what it needs (for Argo CD, the
+   * Applications and the revisions they must be synced to).
+   */
+  healthCheck?: { uses: string; config: JsonObject };
 };
+
+/** Kargo's Stage health states, best to worst. */
+export type StageHealthStatus =
+  | 'Healthy'
+  | 'NotApplicable'
+  | 'Progressing'
+  | 'Unknown'
+  | 'Unhealthy';
+
+/** What one health check found. */
+export type StageHealthResult = {
+  status: StageHealthStatus;
+  /** Why it is not Healthy, one line each. */
+  issues?: string[];
+  /** Opaque details shown with the Stage (Argo CD: per-app health and sync). */
+  output?: JsonObject;
+};
+
+/**
+ * Judges a Stage's health from what a step registered. Runs after the
+ * Promotion and again whenever the engine re-evaluates the Stage (on a
+ * change it was told of, or a short poll while not settled).
+ */
+export interface StageHealthChecker {
+  /** The `healthCheck.uses` name it answers, e.g. `argocd-update`. */
+  readonly name: string;
+  check(context: {
+    project: string;
+    stage: string;
+    config: JsonObject;
+    signal: AbortSignal;
+  }): Promise<StageHealthResult>;
+}
 
 /**
  * A step error that retrying cannot fix (bad config, a missing binary, a
