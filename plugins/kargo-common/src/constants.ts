@@ -1,5 +1,10 @@
 /** The API group and version of every Kargo manifest this suite accepts. */
 export const KARGO_API_VERSION = 'kargo.akuity.io/v1alpha1';
+/**
+ * The API group and version of the Argo Rollouts kinds Kargo's verification
+ * uses (AnalysisTemplate, ClusterAnalysisTemplate), accepted alongside.
+ */
+export const ROLLOUTS_API_VERSION = 'argoproj.io/v1alpha1';
 
 /** Catalog entity annotation naming the Kargo project a component is promoted through. */
 export const KARGO_PROJECT_ANNOTATION = 'kargo.akuity.io/project';

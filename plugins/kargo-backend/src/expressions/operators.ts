@@ -39,6 +39,10 @@ export function compareValues(l: unknown, r: unknown): number | undefined {
 }
 
 function compare(op: string, l: unknown, r: unknown): boolean {
+  // IEEE 754, as in Go: every ordering with NaN is false, not an error.
+  if (typeof l === 'number' && typeof r === 'number') {
+    if (Number.isNaN(l) || Number.isNaN(r)) return false;
+  }
   const c = compareValues(l, r);
   if (c === undefined) invalid(op, l, r);
   switch (op) {

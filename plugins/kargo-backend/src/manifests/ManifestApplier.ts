@@ -6,6 +6,8 @@ import {
   KARGO_API_VERSION,
   KargoKind,
   ManifestIssue,
+  ROLLOUTS_API_VERSION,
+  apiVersionOf,
   computeFreightName,
   generateUniqueFreightAlias,
   isClusterScoped,
@@ -27,7 +29,9 @@ import type { StepSpec, Var } from '../promotions/inflateSteps';
 import { keyOf, toContent, toManifest } from './conversion';
 import { ProjectView } from './ProjectView';
 import {
+  analysisTemplateRefsOf,
   checkStageReferences,
+  ClusterNames,
   dependentsOf,
   findStageCycle,
   taskRefsOf,
@@ -163,11 +167,11 @@ export class ManifestApplier {
     const docs = this.validate(rawDocs);
     return this.transaction(async (tx, admit) => {
       const views = await this.loadViews(tx, docs);
-      const clusterTasks = await this.clusterTaskNames(tx);
+      const cluster = await this.clusterNames(tx);
       for (const { manifest, key } of docs) {
-        this.layOver(views, clusterTasks, manifest, key);
+        this.layOver(views, cluster, manifest, key);
       }
-      this.checkReferences(docs, rawDocs, views, clusterTasks);
+      this.checkReferences(docs, rawDocs, views, cluster);
       await this.checkPromotionFreight(tx, docs, rawDocs);
 
       const existing = new Map(
@@ -213,9 +217,16 @@ export class ManifestApplier {
         metadata?: JsonObject;
       };
       const label = docLabel(index, raw);
-      if (obj.apiVersion !== KARGO_API_VERSION) {
+      const apiVersionOk = isKargoKind(obj.kind)
+        ? obj.apiVersion === apiVersionOf(obj.kind)
+        : obj.apiVersion === KARGO_API_VERSION ||
+          obj.apiVersion === ROLLOUTS_API_VERSION;
+      if (!apiVersionOk) {
+        const expected = isKargoKind(obj.kind)
+          ? apiVersionOf(obj.kind)
+          : KARGO_API_VERSION;
         issues.add(label, [
-          { path: 'apiVersion', message: `must be ${KARGO_API_VERSION}` },
+          { path: 'apiVersion', message: `must be ${expected}` },
         ]);
       } else if (!isKargoKind(obj.kind)) {
         issues.add(label, [
@@ -370,19 +381,31 @@ export class ManifestApplier {
     return views;
   }
 
-  private async clusterTaskNames(tx: KargoStore): Promise<Set<string>> {
-    const tasks = await tx.listAllInProject('', ['ClusterPromotionTask']);
-    return new Set(tasks.map(t => t.name));
+  private async clusterNames(tx: KargoStore): Promise<ClusterNames> {
+    const rows = await tx.listAllInProject('', [
+      'ClusterPromotionTask',
+      'ClusterAnalysisTemplate',
+    ]);
+    const named = (kind: KargoKind) =>
+      new Set(rows.filter(r => r.kind === kind).map(r => r.name));
+    return {
+      tasks: named('ClusterPromotionTask'),
+      analysisTemplates: named('ClusterAnalysisTemplate'),
+    };
   }
 
   private layOver(
     views: Map<string, ProjectView>,
-    clusterTasks: Set<string>,
+    cluster: ClusterNames,
     manifest: Manifest,
     key: ResourceKey,
   ) {
     if (key.kind === 'ClusterPromotionTask') {
-      clusterTasks.add(key.name);
+      cluster.tasks.add(key.name);
+      return;
+    }
+    if (key.kind === 'ClusterAnalysisTemplate') {
+      cluster.analysisTemplates.add(key.name);
       return;
     }
     views
@@ -394,7 +417,7 @@ export class ManifestApplier {
     docs: Doc[],
     rawDocs: unknown[],
     views: Map<string, ProjectView>,
-    clusterTasks: Set<string>,
+    cluster: ClusterNames,
   ) {
     const issues = new IssueCollector();
     for (const { index, manifest, key } of docs) {
@@ -414,7 +437,7 @@ export class ManifestApplier {
       }
       if (key.kind === 'Stage') {
         const spec = manifest.spec as JsonObject;
-        issues.add(label, checkStageReferences(spec, view, clusterTasks));
+        issues.add(label, checkStageReferences(spec, view, cluster));
         const cycle = findStageCycle(view, key.name);
         if (cycle) {
           issues.add(label, [
@@ -669,11 +692,14 @@ export class ManifestApplier {
           );
         }
       }
-      if (r.kind === 'ClusterPromotionTask') {
-        const users = await this.stagesUsingClusterTask(tx, r.name, resources);
+      if (
+        r.kind === 'ClusterPromotionTask' ||
+        r.kind === 'ClusterAnalysisTemplate'
+      ) {
+        const users = await this.stagesUsingClusterResource(tx, r, resources);
         if (users.length) {
           throw new ConflictError(
-            `ClusterPromotionTask "${r.name}" is used by ${users.join(
+            `${r.kind} "${r.name}" is used by ${users.join(
               ', ',
             )}; delete or change them first`,
           );
@@ -682,7 +708,8 @@ export class ManifestApplier {
       if (
         r.kind === 'Warehouse' ||
         r.kind === 'Stage' ||
-        r.kind === 'PromotionTask'
+        r.kind === 'PromotionTask' ||
+        r.kind === 'AnalysisTemplate'
       ) {
         const dependents = dependentsOf(views.get(r.project)!, r.kind, r.name);
         if (dependents.length) {
@@ -698,12 +725,19 @@ export class ManifestApplier {
     }
   }
 
-  /** Stages in any project (but those being deleted) that use a ClusterPromotionTask. */
-  private async stagesUsingClusterTask(
+  /**
+   * Stages in any project (but those being deleted) that use a
+   * ClusterPromotionTask or ClusterAnalysisTemplate.
+   */
+  private async stagesUsingClusterResource(
     tx: KargoStore,
-    task: string,
+    resource: StoredResource,
     deleted: StoredResource[],
   ): Promise<string[]> {
+    const refsOf =
+      resource.kind === 'ClusterAnalysisTemplate'
+        ? analysisTemplateRefsOf
+        : taskRefsOf;
     const gone = new Set(
       deleted.map(d =>
         d.kind === 'Project' ? d.name : `${d.kind}/${d.project}/${d.name}`,
@@ -724,8 +758,8 @@ export class ManifestApplier {
         for (const stage of await tx.listAllInProject(project.name, [
           'Stage',
         ])) {
-          const uses = taskRefsOf(stage.spec).some(
-            t => t.cluster && t.name === task,
+          const uses = refsOf(stage.spec).some(
+            t => t.cluster && t.name === resource.name,
           );
           if (uses && !gone.has(`Stage/${stage.project}/${stage.name}`)) {
             users.push(`Stage "${stage.project}/${stage.name}"`);

@@ -8,6 +8,7 @@ const REFERABLE_KINDS: KargoKind[] = [
   'Warehouse',
   'Stage',
   'PromotionTask',
+  'AnalysisTemplate',
 ];
 
 /**

@@ -1,8 +1,8 @@
 import type { JsonObject } from '@backstage/types';
 import {
   KARGO_ALIAS_LABEL,
-  KARGO_API_VERSION,
   KargoKind,
+  apiVersionOf,
   isClusterScoped,
   type KargoManifest,
 } from '@kargo-backstage/plugin-kargo-common';
@@ -70,7 +70,11 @@ export function toManifest(resource: StoredResource): KargoManifest {
       [KARGO_ALIAS_LABEL]: resource.alias,
     };
   }
-  const head = { apiVersion: KARGO_API_VERSION, kind: resource.kind, metadata };
+  const head = {
+    apiVersion: apiVersionOf(resource.kind),
+    kind: resource.kind,
+    metadata,
+  };
   if (resource.kind === 'Freight') {
     return {
       ...head,

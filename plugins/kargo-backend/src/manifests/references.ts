@@ -9,6 +9,12 @@ type RequestedFreight = {
 
 type Step = { task?: { name?: string; kind?: string } };
 
+/** Names of the cluster-scoped kinds a Stage may refer to. */
+export type ClusterNames = {
+  tasks: Set<string>;
+  analysisTemplates: Set<string>;
+};
+
 function requestedFreightOf(stageSpec: JsonObject): RequestedFreight[] {
   return (stageSpec.requestedFreight as RequestedFreight[] | undefined) ?? [];
 }
@@ -53,11 +59,31 @@ export function taskRefsOf(
   );
 }
 
+/** The (Cluster)AnalysisTemplates a Stage's verification uses. */
+export function analysisTemplateRefsOf(
+  stageSpec: JsonObject,
+): Array<{ index: number; name: string; cluster: boolean }> {
+  const verification = stageSpec.verification as
+    | { analysisTemplates?: Array<{ name?: string; kind?: string }> }
+    | undefined;
+  return (verification?.analysisTemplates ?? []).flatMap((ref, index) =>
+    ref.name
+      ? [
+          {
+            index,
+            name: ref.name,
+            cluster: ref.kind === 'ClusterAnalysisTemplate',
+          },
+        ]
+      : [],
+  );
+}
+
 /** Checks that what a Stage refers to exists in the project view. */
 export function checkStageReferences(
   spec: JsonObject,
   view: ProjectView,
-  clusterTasks: Set<string>,
+  cluster: ClusterNames,
 ): ManifestIssue[] {
   const issues: ManifestIssue[] = [];
   requestedFreightOf(spec).forEach((requested, i) => {
@@ -87,7 +113,7 @@ export function checkStageReferences(
   });
   for (const ref of taskRefsOf(spec)) {
     const exists = ref.cluster
-      ? clusterTasks.has(ref.name)
+      ? cluster.tasks.has(ref.name)
       : view.has('PromotionTask', ref.name);
     if (!exists) {
       issues.push({
@@ -95,6 +121,19 @@ export function checkStageReferences(
         message: ref.cluster
           ? `ClusterPromotionTask "${ref.name}" does not exist`
           : `PromotionTask "${ref.name}" does not exist in project "${view.project}"`,
+      });
+    }
+  }
+  for (const ref of analysisTemplateRefsOf(spec)) {
+    const exists = ref.cluster
+      ? cluster.analysisTemplates.has(ref.name)
+      : view.has('AnalysisTemplate', ref.name);
+    if (!exists) {
+      issues.push({
+        path: `spec.verification.analysisTemplates[${ref.index}].name`,
+        message: ref.cluster
+          ? `ClusterAnalysisTemplate "${ref.name}" does not exist`
+          : `AnalysisTemplate "${ref.name}" does not exist in project "${view.project}"`,
       });
     }
   }
@@ -138,7 +177,7 @@ export function findStageCycle(
 /** Resources in the view that refer to `kind/name` (for refusing deletes). */
 export function dependentsOf(
   view: ProjectView,
-  kind: 'Warehouse' | 'Stage' | 'PromotionTask',
+  kind: 'Warehouse' | 'Stage' | 'PromotionTask' | 'AnalysisTemplate',
   name: string,
 ): string[] {
   const dependents: string[] = [];
@@ -147,7 +186,9 @@ export function dependentsOf(
       (kind === 'Warehouse' && originsOf(spec).includes(name)) ||
       (kind === 'Stage' && upstreamStagesOf(spec).includes(name)) ||
       (kind === 'PromotionTask' &&
-        taskRefsOf(spec).some(t => !t.cluster && t.name === name));
+        taskRefsOf(spec).some(t => !t.cluster && t.name === name)) ||
+      (kind === 'AnalysisTemplate' &&
+        analysisTemplateRefsOf(spec).some(t => !t.cluster && t.name === name));
     if (refers) {
       dependents.push(`Stage "${stage}"`);
     }

@@ -16,7 +16,6 @@ import {
 } from '@backstage/plugin-permission-common';
 import {
   ApplyResult,
-  KARGO_API_VERSION,
   KargoKind,
   KargoManifest,
   ManifestParseError,
@@ -26,6 +25,7 @@ import {
   kargoStagePromotePermission,
   kargoWarehouseRefreshPermission,
   parseManifests,
+  apiVersionOf,
 } from '@kargo-backstage/plugin-kargo-common';
 import type { JsonObject } from '@backstage/types';
 import express, { Request } from 'express';
@@ -52,6 +52,13 @@ const COLLECTIONS: Record<string, { kind: KargoKind; order: ListOrder }> = {
   freight: { kind: 'Freight', order: 'newest' },
   promotions: { kind: 'Promotion', order: 'newest' },
   'promotion-tasks': { kind: 'PromotionTask', order: 'name' },
+  'analysis-templates': { kind: 'AnalysisTemplate', order: 'name' },
+};
+
+/** Path segment → cluster-scoped kind, for `/v1beta1/<segment>[/:name]`. */
+const CLUSTER_COLLECTIONS: Record<string, KargoKind> = {
+  'cluster-promotion-tasks': 'ClusterPromotionTask',
+  'cluster-analysis-templates': 'ClusterAnalysisTemplate',
 };
 
 export type RouterOptions = {
@@ -98,7 +105,7 @@ function list(
   next?: { name: string; sortAt?: number },
 ) {
   return {
-    apiVersion: KARGO_API_VERSION,
+    apiVersion: apiVersionOf(kind),
     kind: `${kind}List`,
     metadata: next ? { continue: encodeContinue(next) } : {},
     items: items.map(toManifest),
@@ -503,24 +510,37 @@ export async function createRouter(
     },
   );
 
-  router.get('/v1beta1/cluster-promotion-tasks', async (req, res) => {
-    await read(req);
-    const page = await store.listResources({
-      kind: 'ClusterPromotionTask',
-      project: '',
-      order: 'name',
-      limit: parseLimit(req.query.limit),
-      after: decodeContinue(req.query.continue),
+  for (const [segment, kind] of Object.entries(CLUSTER_COLLECTIONS)) {
+    router.get(`/v1beta1/${segment}`, async (req, res) => {
+      await read(req);
+      const page = await store.listResources({
+        kind,
+        project: '',
+        order: 'name',
+        limit: parseLimit(req.query.limit),
+        after: decodeContinue(req.query.continue),
+      });
+      res.json(list(kind, page.items, page.next));
     });
-    res.json(list('ClusterPromotionTask', page.items, page.next));
-  });
 
-  router.get('/v1beta1/cluster-promotion-tasks/:name', async (req, res) => {
-    await read(req);
-    res.json(
-      toManifest(await findOne('ClusterPromotionTask', '', req.params.name)),
-    );
-  });
+    router.get(`/v1beta1/${segment}/:name`, async (req, res) => {
+      await read(req);
+      res.json(toManifest(await findOne(kind, '', req.params.name)));
+    });
+  }
+
+  // Kargo's API deletes ClusterAnalysisTemplates (not ClusterPromotionTasks).
+  router.delete(
+    '/v1beta1/cluster-analysis-templates/:name',
+    async (req, res) => {
+      const [result] = await change(req, 'delete', async () =>
+        applier.deleteByKeys([
+          await findOne('ClusterAnalysisTemplate', '', req.params.name),
+        ]),
+      );
+      res.json(result.deletedResourceManifest);
+    },
+  );
 
   router.get('/v1beta1/system/cluster-config', async (req, res) => {
     await read(req);

@@ -18,7 +18,6 @@ import { evaluateFreightCriteria } from './freightCriteria';
 import { WarehouseDiscoverer } from './WarehouseDiscoverer';
 import { WarehouseReconciler } from './WarehouseReconciler';
 
-
 /**
  * Wires Warehouse discovery: every instance ticks often and cheaply (one
  * query for due Warehouses), claims what is due in the database, and works

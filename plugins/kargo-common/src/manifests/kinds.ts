@@ -1,4 +1,9 @@
-/** Every kind of Kargo resource the suite stores. */
+import { KARGO_API_VERSION, ROLLOUTS_API_VERSION } from '../constants';
+
+/**
+ * Every kind of resource the suite stores: Kargo's own, and the Argo
+ * Rollouts templates Stage verification refers to.
+ */
 export const KARGO_KINDS = [
   'Project',
   'ProjectConfig',
@@ -9,12 +14,27 @@ export const KARGO_KINDS = [
   'Promotion',
   'PromotionTask',
   'ClusterPromotionTask',
+  'AnalysisTemplate',
+  'ClusterAnalysisTemplate',
 ] as const;
 
 export type KargoKind = (typeof KARGO_KINDS)[number];
 
 export function isKargoKind(kind: unknown): kind is KargoKind {
   return (KARGO_KINDS as readonly unknown[]).includes(kind);
+}
+
+/** The kinds that are Argo Rollouts' (apiVersion argoproj.io/v1alpha1). */
+export const ROLLOUTS_KINDS: readonly KargoKind[] = [
+  'AnalysisTemplate',
+  'ClusterAnalysisTemplate',
+];
+
+/** The apiVersion a kind's manifests carry. */
+export function apiVersionOf(kind: KargoKind): string {
+  return ROLLOUTS_KINDS.includes(kind)
+    ? ROLLOUTS_API_VERSION
+    : KARGO_API_VERSION;
 }
 
 /**
@@ -25,6 +45,7 @@ export const CLUSTER_SCOPED_KINDS: readonly KargoKind[] = [
   'Project',
   'ClusterConfig',
   'ClusterPromotionTask',
+  'ClusterAnalysisTemplate',
 ];
 
 export function isClusterScoped(kind: KargoKind): boolean {

@@ -1,5 +1,9 @@
 import { z } from 'zod';
 import type { KargoKind } from '../kinds';
+import {
+  analysisTemplateSchema,
+  clusterAnalysisTemplateSchema,
+} from './analysisTemplate';
 import { clusterConfigSchema } from './clusterConfig';
 import { freightSchema } from './freight';
 import { projectSchema } from './project';
@@ -41,6 +45,29 @@ export type {
   WarehouseSubscription,
 } from './warehouse';
 export type { PromotionStep } from './steps';
+export {
+  analysisTemplateSchema,
+  clusterAnalysisTemplateSchema,
+} from './analysisTemplate';
+export type {
+  AnalysisArgument,
+  AnalysisMetric,
+  AnalysisTemplateResource,
+  AnalysisTemplateSpec,
+  ClusterAnalysisTemplateResource,
+} from './analysisTemplate';
+export type { PrometheusMetric, WebMetric } from './analysisProviders';
+export {
+  checkMetricRules,
+  intOrStringValue,
+  isTemplated,
+  parseRolloutsDuration,
+} from './analysisRules';
+export type {
+  IntOrString,
+  MetricCounts,
+  MetricRuleIssue,
+} from './analysisRules';
 
 /** The schema of each kind, validating a whole object and applying defaults. */
 export const manifestSchemas = {
@@ -53,9 +80,14 @@ export const manifestSchemas = {
   Promotion: promotionSchema,
   PromotionTask: promotionTaskSchema,
   ClusterPromotionTask: clusterPromotionTaskSchema,
+  AnalysisTemplate: analysisTemplateSchema,
+  ClusterAnalysisTemplate: clusterAnalysisTemplateSchema,
 } satisfies Record<KargoKind, z.ZodType>;
 
-/** Any validated Kargo object (output of {@link manifestSchemas}). */
+/**
+ * Any validated object, a Kargo kind or an Argo Rollouts template (output
+ * of {@link manifestSchemas}).
+ */
 export type KargoResource = {
   [K in KargoKind]: z.output<(typeof manifestSchemas)[K]>;
 }[KargoKind];

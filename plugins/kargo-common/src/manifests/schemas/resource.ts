@@ -1,11 +1,11 @@
 import { z } from 'zod';
-import { KARGO_API_VERSION } from '../../constants';
-import { isClusterScoped, KargoKind } from '../kinds';
+import { apiVersionOf, isClusterScoped, KargoKind } from '../kinds';
 import { jsonObject, strictObject } from './common';
 import { objectMeta, ObjectMetaOptions } from './metadata';
 
 /**
- * Builds the schema of a whole Kargo object: apiVersion, kind, metadata and
+ * Builds the schema of a whole object (a Kargo kind or one of the Argo
+ * Rollouts kinds stored alongside): apiVersion, kind, metadata and
  * the kind's own top-level fields (usually just `spec`).
  *
  * `status` is accepted (any object, so `kubectl get -o yaml` output can be
@@ -18,7 +18,7 @@ export function resourceSchema<
   S extends z.core.$ZodLooseShape,
 >(kind: K, shape: S, meta?: ObjectMetaOptions) {
   return strictObject({
-    apiVersion: z.literal(KARGO_API_VERSION),
+    apiVersion: z.literal(apiVersionOf(kind)),
     kind: z.literal(kind),
     metadata: objectMeta(meta),
     ...shape,
