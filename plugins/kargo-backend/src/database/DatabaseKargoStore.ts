@@ -310,7 +310,13 @@ export class DatabaseKargoStore implements KargoStore {
     return this.compareAndSet(
       key,
       undefined,
-      current => ({ status: JSON.stringify(next(current)) }),
+      current => {
+        const status = JSON.stringify(next(current));
+        // Unchanged: nothing to write (reconcilers recompute status often).
+        return status === JSON.stringify(current.status)
+          ? undefined
+          : { status };
+      },
       { lock: true },
     );
   }
@@ -335,7 +341,8 @@ export class DatabaseKargoStore implements KargoStore {
   private async compareAndSet(
     key: ResourceKey,
     expectedResourceVersion: number | undefined,
-    changes: (current: StoredResource) => Partial<Row>,
+    /** What to write; undefined to write nothing and answer `current`. */
+    changes: (current: StoredResource) => Partial<Row> | undefined,
     options: { lock?: boolean } = {},
   ): Promise<StoredResource> {
     for (let attempt = 0; attempt < MAX_CAS_ATTEMPTS; attempt++) {
@@ -355,8 +362,10 @@ export class DatabaseKargoStore implements KargoStore {
           }, request has ${expectedResourceVersion}); read it again and retry`,
         );
       }
+      const changed = changes(current);
+      if (!changed) return current;
       const update: Partial<Row> = {
-        ...changes(current),
+        ...changed,
         resource_version: current.resourceVersion + 1,
         updated_at: Date.now(),
       };

@@ -1,5 +1,7 @@
 import { Knex } from 'knex';
 import { DatabaseKargoStore } from './DatabaseKargoStore';
+import { DatabaseStageQueue } from './DatabaseStageQueue';
+import type { StageQueue } from './StageQueue';
 import type { KargoStore } from './KargoStore';
 import type {
   AbortRequest,
@@ -37,15 +39,24 @@ export class DatabasePromotionQueue implements PromotionQueue {
   ) {}
 
   async transaction<T>(
-    fn: (store: KargoStore, queue: PromotionQueue) => Promise<T>,
+    fn: (
+      store: KargoStore,
+      queue: PromotionQueue,
+      stages: StageQueue,
+    ) => Promise<T>,
   ): Promise<T> {
     if (this.db.isTransaction) {
-      return fn(DatabaseKargoStore.fromClient(this.db), this);
+      return fn(
+        DatabaseKargoStore.fromClient(this.db),
+        this,
+        new DatabaseStageQueue(this.db, this.clock),
+      );
     }
     return (this.db as Knex).transaction(trx =>
       fn(
         DatabaseKargoStore.fromClient(trx),
         new DatabasePromotionQueue(trx, this.clock),
+        new DatabaseStageQueue(trx, this.clock),
       ),
     );
   }
@@ -263,6 +274,14 @@ export class DatabasePromotionQueue implements PromotionQueue {
       owner: r.owner!,
       expiredAt: Number(r.claim_expires_at),
     }));
+  }
+
+  async wakeStage(project: string, stage: string): Promise<void> {
+    await this.db(QUEUE)
+      .where({ project, stage, done: false })
+      .whereNull('owner')
+      .andWhere('not_before', '>', this.clock())
+      .update({ not_before: 0 });
   }
 
   async nextDueAt(): Promise<number | undefined> {

@@ -1,4 +1,5 @@
 import type { KargoStore } from './KargoStore';
+import type { StageQueue } from './StageQueue';
 
 /** A Promotion an instance has claimed (leased) to run. */
 export type PromotionClaim = {
@@ -47,9 +48,16 @@ export class LeaseLostError extends Error {
  * and an instance that lost its lease cannot write over its successor.
  */
 export interface PromotionQueue {
-  /** One transaction over the resources and the queue. */
+  /**
+   * One transaction over the resources, the queue and the Stage schedule
+   * (what a Promotion's outcome makes due).
+   */
   transaction<T>(
-    fn: (store: KargoStore, queue: PromotionQueue) => Promise<T>,
+    fn: (
+      store: KargoStore,
+      queue: PromotionQueue,
+      stages: StageQueue,
+    ) => Promise<T>,
   ): Promise<T>;
   enqueue(entry: {
     project: string;
@@ -97,6 +105,11 @@ export interface PromotionQueue {
   >;
   /** The earliest not_before among claimable heads, for timers. */
   nextDueAt(): Promise<number | undefined>;
+  /**
+   * Makes a Stage's waiting Promotions due now (its verification ended);
+   * running ones are left alone.
+   */
+  wakeStage(project: string, stage: string): Promise<void>;
   /** Forgets queue rows and logs of Promotions that no longer exist. */
   prune(): Promise<number>;
 }

@@ -20,3 +20,5 @@ export type {
 } from './PromotionQueue';
 export { LeaseLostError } from './PromotionQueue';
 export { DatabasePromotionQueue } from './DatabasePromotionQueue';
+export type { StageClaim, StageQueue } from './StageQueue';
+export { DatabaseStageQueue } from './DatabaseStageQueue';

@@ -226,7 +226,14 @@ describe.each(databases.eachSupportedId())(
       async function runAll() {
         const deadline = Date.now() + 120_000;
         for (;;) {
-          await Promise.all([a.engine.tick(), b.engine.tick()]);
+          await Promise.all([
+            a.engine.tick(),
+            b.engine.tick(),
+            // Between two Promotions of a Stage its reconciliation verifies
+            // the Freight: the queue waits for that.
+            a.stageEngine.tick(),
+            b.stageEngine.tick(),
+          ]);
           const open = await openRows(knex);
           if (open === 0) break;
           if (Date.now() > deadline) {
@@ -239,7 +246,12 @@ describe.each(databases.eachSupportedId())(
         await within(
           30_000,
           'both engines going idle',
-          Promise.all([a.engine.idle(), b.engine.idle()]),
+          Promise.all([
+            a.engine.idle(),
+            b.engine.idle(),
+            a.stageEngine.idle(),
+            b.stageEngine.idle(),
+          ]),
         );
       }
 

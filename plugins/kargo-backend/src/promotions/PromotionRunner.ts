@@ -14,7 +14,9 @@ import {
   PromotionClaim,
   PromotionQueue,
   StoredResource,
+  StageQueue,
 } from '../database';
+import { promotionBlockedBy } from '../stages/verification';
 import type { FreightCollection } from './freightCollection';
 import { freightReference, nextCollection } from './freightCollection';
 import type { StepSpec } from './inflateSteps';
@@ -79,6 +81,9 @@ const sleep = (ms: number, signal: AbortSignal) =>
  * step it was interrupted. Holds the claim with a heartbeat, which also
  * carries abort requests from other instances.
  */
+/** How long a Promotion waiting for its Stage's verification sleeps. */
+const GATE_RECHECK_MS = 2000;
+
 export class PromotionRunner {
   private readonly clock: () => number;
 
@@ -134,16 +139,20 @@ export class PromotionRunner {
   private fenced<T>(
     claim: PromotionClaim,
     log: StepLog,
-    fn: (store: KargoStore, queue: PromotionQueue) => Promise<T>,
+    fn: (
+      store: KargoStore,
+      queue: PromotionQueue,
+      stages: StageQueue,
+    ) => Promise<T>,
   ): Promise<T> {
-    return this.options.queue.transaction(async (store, queue) => {
+    return this.options.queue.transaction(async (store, queue, stages) => {
       const beat = await queue.heartbeat(
         claim,
         this.options.owner,
         this.options.leaseMs,
       );
       if (!beat.held) throw new LeaseLostError(claim.project, claim.name);
-      const result = await fn(store, queue);
+      const result = await fn(store, queue, stages);
       await queue.appendLogs(claim.project, claim.name, log.take());
       return result;
     });
@@ -215,6 +224,7 @@ export class PromotionRunner {
       s.status.currentStep = 0;
       s.status.stepExecutionMetadata = [];
       s.status.state = {};
+      delete s.status.healthChecks;
       resumedStep = undefined;
     }
     await mkdir(workDir, { recursive: true });
@@ -258,12 +268,32 @@ export class PromotionRunner {
     s: State,
     log: StepLog,
   ): Promise<boolean> {
-    return this.fenced(claim, log, async (store, queue) => {
+    return this.fenced(claim, log, async (store, queue, stages) => {
       const stage = await store.getResource({
         kind: 'Stage',
         project: claim.project,
         name: claim.stage,
       });
+      const blocked = stage && promotionBlockedBy(stage);
+      if (blocked) {
+        // Kargo: verification blocks the queue. The Stage's reconciliation
+        // wakes the engine when it ends; the release is the fallback.
+        const message = `waiting: ${blocked}`;
+        if (s.status.message !== message) {
+          s.status.message = message;
+          await store.updateStatus(
+            { kind: 'Promotion', project: claim.project, name: claim.name },
+            s.status,
+          );
+        }
+        // The Stage's next reconciliation wakes this Promotion as soon as
+        // the gate is open (after this release: no wake-up is missed).
+        await stages.touch([{ project: claim.project, name: claim.stage }]);
+        await queue.update(claim, this.options.owner, {
+          release: { notBefore: this.clock() + GATE_RECHECK_MS },
+        });
+        return false;
+      }
       const freight = await store.getFreight(
         claim.project,
         String(s.promotion.spec.freight),
@@ -293,12 +323,14 @@ export class PromotionRunner {
         state: {},
       });
       delete s.status.message;
+      delete s.status.healthChecks;
       await store.updateStatus(
         { kind: 'Promotion', project: claim.project, name: claim.name },
         s.status,
       );
       await markStagePromoting(
         store,
+        stages,
         s.promotion,
         target as unknown as JsonObject,
       );
@@ -362,7 +394,16 @@ export class PromotionRunner {
       status: StepStatus,
       message?: string,
       output?: JsonObject,
+      healthCheck?: PromotionStepResult['healthCheck'],
     ) => {
+      // Kargo's Promotion status.healthChecks: what succeeded steps ask the
+      // Stage to keep checking once the Promotion is done.
+      if (healthCheck && status === 'Succeeded') {
+        s.status.healthChecks = [
+          ...((s.status.healthChecks as JsonObject[] | undefined) ?? []),
+          { uses: healthCheck.uses, config: healthCheck.config },
+        ];
+      }
       if (output) {
         s.status.state[alias] = log.maskValue(output);
         // A task hands its results to the template through compose-output:
@@ -488,7 +529,12 @@ export class PromotionRunner {
       const timedOut = timeoutMs > 0 && this.elapsed(meta) >= timeoutMs;
 
       if (result && result.status !== 'Running') {
-        return conclude(result.status, result.message, result.output);
+        return conclude(
+          result.status,
+          result.message,
+          result.output,
+          result.healthCheck,
+        );
       }
       if (result) {
         // Running: a polling step asks to be called again later.
@@ -580,12 +626,12 @@ export class PromotionRunner {
       else delete s.status.message;
     }
     s.status.finishedAt = new Date(now).toISOString();
-    await this.fenced(claim, log, async (store, queue) => {
+    await this.fenced(claim, log, async (store, queue, stages) => {
       await store.updateStatus(
         { kind: 'Promotion', project: claim.project, name: claim.name },
         s.status,
       );
-      await recordPromotionOutcome(store, s.promotion, s.status, now);
+      await recordPromotionOutcome(store, stages, s.promotion, s.status, now);
       await queue.update(claim, this.options.owner, { done: true });
     });
     await rm(workDir, { recursive: true, force: true });

@@ -76,46 +76,48 @@ export class PromotionService {
     name: string,
     actor: string,
   ): Promise<StoredResource> {
-    const result = await this.queue.transaction(async (store, queue) => {
-      const key = { kind: 'Promotion' as const, project, name };
-      const promotion = await store.getResource(key);
-      if (!promotion)
-        throw new NotFoundError(`Promotion "${project}/${name}" not found`);
-      if (TERMINAL_PHASES.has(String(promotion.status.phase))) {
-        throw new ConflictError(
-          `Promotion "${project}/${name}" already ended (${promotion.status.phase})`,
-        );
-      }
-      const request = await queue.requestAbort(project, name, actor);
-      if (
-        request.state !== 'unclaimed' ||
-        !(await queue.finishUnclaimed(project, name))
-      ) {
-        return promotion;
-      }
-      const now = this.clock();
-      const status: JsonObject = {
-        ...promotion.status,
-        phase: 'Aborted',
-        message: `aborted by ${actor}`,
-        finishedAt: new Date(now).toISOString(),
-      };
-      const metas = [
-        ...((promotion.status.stepExecutionMetadata ?? []) as StepMeta[]),
-      ];
-      const current = metas[Number(promotion.status.currentStep ?? 0)];
-      if (current && !current.finishedAt) {
-        metas[Number(promotion.status.currentStep ?? 0)] = {
-          ...current,
-          status: 'Aborted',
-          finishedAt: status.finishedAt as string,
+    const result = await this.queue.transaction(
+      async (store, queue, stages) => {
+        const key = { kind: 'Promotion' as const, project, name };
+        const promotion = await store.getResource(key);
+        if (!promotion)
+          throw new NotFoundError(`Promotion "${project}/${name}" not found`);
+        if (TERMINAL_PHASES.has(String(promotion.status.phase))) {
+          throw new ConflictError(
+            `Promotion "${project}/${name}" already ended (${promotion.status.phase})`,
+          );
+        }
+        const request = await queue.requestAbort(project, name, actor);
+        if (
+          request.state !== 'unclaimed' ||
+          !(await queue.finishUnclaimed(project, name))
+        ) {
+          return promotion;
+        }
+        const now = this.clock();
+        const status: JsonObject = {
+          ...promotion.status,
+          phase: 'Aborted',
+          message: `aborted by ${actor}`,
+          finishedAt: new Date(now).toISOString(),
         };
-        status.stepExecutionMetadata = metas;
-      }
-      const updated = await store.updateStatus(key, status);
-      await recordPromotionOutcome(store, promotion, status, now);
-      return updated;
-    });
+        const metas = [
+          ...((promotion.status.stepExecutionMetadata ?? []) as StepMeta[]),
+        ];
+        const current = metas[Number(promotion.status.currentStep ?? 0)];
+        if (current && !current.finishedAt) {
+          metas[Number(promotion.status.currentStep ?? 0)] = {
+            ...current,
+            status: 'Aborted',
+            finishedAt: status.finishedAt as string,
+          };
+          status.stepExecutionMetadata = metas;
+        }
+        const updated = await store.updateStatus(key, status);
+        await recordPromotionOutcome(store, stages, promotion, status, now);
+        return updated;
+      },
+    );
     this.wake();
     return result;
   }

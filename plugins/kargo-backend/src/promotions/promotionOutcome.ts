@@ -1,6 +1,6 @@
 import { NotFoundError } from '@backstage/errors';
 import type { JsonObject } from '@backstage/types';
-import type { KargoStore, StoredResource } from '../database';
+import type { KargoStore, StageQueue, StoredResource } from '../database';
 import type { FreightCollection } from './freightCollection';
 
 const HISTORY_LIMIT = 10;
@@ -25,6 +25,7 @@ const iso = (ms: number) => new Date(ms).toISOString();
 /** The Stage starts showing a Promotion as its current one. */
 export async function markStagePromoting(
   store: KargoStore,
+  stages: StageQueue,
   promotion: StoredResource,
   freight: JsonObject,
 ): Promise<void> {
@@ -38,6 +39,7 @@ export async function markStagePromoting(
     ...stage.status,
     currentPromotion: { name: promotion.name, freight },
   }));
+  await stages.touch([{ project: key.project, name: key.name }]);
 }
 
 /**
@@ -49,6 +51,7 @@ export async function markStagePromoting(
  */
 export async function recordPromotionOutcome(
   store: KargoStore,
+  stages: StageQueue,
   promotion: StoredResource,
   status: JsonObject,
   now: number,
@@ -81,6 +84,8 @@ export async function recordPromotionOutcome(
       finishedAt: iso(now),
     };
     if (succeeded) {
+      // New Freight: health and verification start over (Kargo resets them).
+      delete next.health;
       const history = (
         (current.status.freightHistory ?? []) as FreightCollection[]
       ).filter(c => c.id !== collection.id);
@@ -95,6 +100,8 @@ export async function recordPromotionOutcome(
   if (succeeded) {
     await moveFreight(store, updated, previous, collection, now);
   }
+  // Health, verification and the queue's gate depend on the outcome.
+  await stages.touch([{ project: key.project, name: key.name }]);
 }
 
 /**

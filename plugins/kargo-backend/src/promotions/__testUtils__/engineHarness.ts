@@ -2,12 +2,19 @@ import { mockServices } from '@backstage/backend-test-utils';
 import type { LoggerService } from '@backstage/backend-plugin-api';
 import { ConfigReader } from '@backstage/config';
 import { parseManifests } from '@kargo-backstage/plugin-kargo-common';
-import type { PromotionStepRunner } from '@kargo-backstage/plugin-kargo-node';
+import type {
+  PromotionStepRunner,
+  StageHealthChecker,
+} from '@kargo-backstage/plugin-kargo-node';
 import { Knex } from 'knex';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DatabaseKargoStore, DatabasePromotionQueue } from '../../database';
+import {
+  DatabaseKargoStore,
+  DatabasePromotionQueue,
+  DatabaseStageQueue,
+} from '../../database';
 import { ManifestApplier } from '../../manifests';
 import { ConfigSecretsProvider } from '../../secrets';
 import { ConfigCredentialsProvider } from '../../warehouses/credentials/ConfigCredentialsProvider';
@@ -17,6 +24,22 @@ import { PromotionRunner } from '../PromotionRunner';
 import { PromotionService } from '../PromotionService';
 import { StepRegistry } from '../StepRegistry';
 import { createBuiltinPromotionSteps } from '../steps';
+import { StageEngine } from '../../stages/StageEngine';
+import { StageReconciler } from '../../stages/StageReconciler';
+import type { StageVerifier } from '../../stages/verification';
+
+/** For harnesses whose Stages have no `verification`. */
+const noVerifier: StageVerifier = {
+  start: async () => {
+    throw new Error('this test harness has no Stage verifier');
+  },
+  advance: async () => {
+    throw new Error('this test harness has no Stage verifier');
+  },
+  abort: async () => {
+    throw new Error('this test harness has no Stage verifier');
+  },
+};
 
 /**
  * One engine instance over a test database, wired as the plugin wires it
@@ -35,6 +58,10 @@ export async function createEngineHarness(
       data: Record<string, string>;
     }>;
     config?: object;
+    /** Stage health checkers (`healthCheck.uses` names). */
+    healthCheckers?: StageHealthChecker[];
+    /** Runs Stage verification (AnalysisTemplates). */
+    verifier?: StageVerifier;
     /** Default a jest mock; outside Jest (the benchmarks) pass one. */
     logger?: LoggerService;
   } = {},
@@ -81,6 +108,23 @@ export async function createEngineHarness(
     concurrency: options.concurrency ?? 4,
     logger,
   });
+  const stageQueue = new DatabaseStageQueue(knex);
+  const reconciler = new StageReconciler({
+    store,
+    stages: stageQueue,
+    checker: name => options.healthCheckers?.find(c => c.name === name),
+    verifier: options.verifier ?? noVerifier,
+    onUnblocked: (project, stage) =>
+      void queue.wakeStage(project, stage).then(() => engine.poke()),
+  });
+  const stageEngine = new StageEngine({
+    queue: stageQueue,
+    reconciler,
+    owner,
+    leaseMs: 60_000,
+    concurrency: 4,
+    logger,
+  });
   const service = new PromotionService(store, queue, () => void engine.poke());
   return {
     store,
@@ -93,20 +137,40 @@ export async function createEngineHarness(
     apply: (yaml: string) => applier.apply(parseManifests(yaml), 'upsert'),
     promotion: (project: string, name: string) =>
       store.getResource({ kind: 'Promotion', project, name }),
-    /** Ticks until no Promotion is running and none is claimable now. */
+    stageQueue,
+    stageEngine,
+    /**
+     * Ticks the promotion engine and the Stage reconciliation until no
+     * Promotion is open and no Stage is due. A Promotion waiting for its
+     * Stage's verification is due again after a short release: the Stage
+     * reconciliation runs meanwhile and the release is waited out.
+     */
     async settle() {
-      for (let i = 0; i < 200; i++) {
+      for (let i = 0; i < 400; i++) {
         await engine.tick();
         await engine.idle();
+        await stageEngine.tick();
+        await stageEngine.idle();
+        const now = Date.now();
         const [{ open }] = await knex('kargo_promotion_queue')
           .where('done', false)
-          .andWhere('not_before', '<=', Date.now())
           .count({ open: '*' });
-        if (Number(open) === 0) return;
+        const [{ due }] = await knex('kargo_stage_queue')
+          .where('due_at', '<=', now)
+          .count({ due: '*' });
+        if (Number(open) === 0 && Number(due) === 0) return;
+        if (Number(due) === 0) {
+          // Only released Promotions left: move their wait on.
+          await knex('kargo_promotion_queue')
+            .where('done', false)
+            .whereNull('owner')
+            .update({ not_before: 0 });
+        }
       }
-      throw new Error('the engine did not settle in 200 ticks');
+      throw new Error('the engine did not settle in 400 ticks');
     },
     async close() {
+      await stageEngine.stop();
       await engine.stop();
       await rm(scratch, { recursive: true, force: true });
     },
