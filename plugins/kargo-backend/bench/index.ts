@@ -2,13 +2,16 @@
 /**
  * `npm run bench`: the Kargo backend benchmark.
  *
- *   npm run bench [-- --no-write] [-- --only sqlite|postgres|discovery]
+ *   npm run bench [-- --no-write]
+ *     [-- --only sqlite|postgres|discovery|promotions|promotions-sqlite|promotions-postgres]
  *
  * Runs each database in a child process of its own (fresh RSS, nothing shared),
  * then the database-independent Warehouse discovery section in another one,
+ * then the promotions section once per database, again each in a child,
  * prints a table of every figure next to its baseline, and writes the same to
  * docs/benchmarks.md unless --no-write is given. PostgreSQL, the registry or
- * git are skipped loudly when missing, and that fails the run when CI=true.
+ * git are skipped loudly when missing, and that fails the run when CI=true;
+ * a promotion figure that goes wrong fails the run.
  */
 import { fork } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -25,11 +28,18 @@ import { DiscoveryOptions, runDiscovery } from './discovery';
 import type { DiscoveryResult } from './discovery/types';
 import { FIXTURE_DESCRIPTION } from './fixtures';
 import {
-  DISCOVERY_HEADER,
-  discoveryRows,
+  PromotionsOptions,
+  promotionsDescription,
+  runPromotions,
+} from './promotions';
+import type { PromotionsResult } from './promotions/types';
+import {
+  FIGURE_HEADER,
+  figureRows,
   HEADER,
   machine,
   markdown,
+  promotionFigures,
   rows,
   textTable,
   titles,
@@ -56,7 +66,34 @@ const DISCOVERY_OPTIONS: DiscoveryOptions = {
   push: { pushes: 50, warmups: 3, perPushTimeoutMs: 10_000 },
 };
 
-type ChildKind = DatabaseKind | 'discovery';
+const PROMOTIONS_OPTIONS: PromotionsOptions = {
+  historyCommits: 5,
+  one: { warmups: 3, reps: 15 },
+  fleet: {
+    stages: 50,
+    repos: 5,
+    perStage: 4,
+    concurrency: 4, // kargo.promotions.concurrency's default
+    budgetMs: 240_000,
+  },
+};
+
+type ChildKind =
+  | DatabaseKind
+  | 'discovery'
+  | 'promotions-sqlite'
+  | 'promotions-postgres';
+const CHILD_KINDS: ChildKind[] = [
+  'sqlite',
+  'postgres',
+  'discovery',
+  'promotions-sqlite',
+  'promotions-postgres',
+];
+/** `--only` takes a child kind or a section (several children). */
+const SECTIONS: Record<string, ChildKind[]> = {
+  promotions: ['promotions-sqlite', 'promotions-postgres'],
+};
 
 /** A child still running after this long is killed and the run fails. */
 const CHILD_TIMEOUT_MS: Record<ChildKind, number> = {
@@ -65,6 +102,10 @@ const CHILD_TIMEOUT_MS: Record<ChildKind, number> = {
   // 2 reconciler budgets, the serial ls-remote baseline, images, Git, and
   // push-to-Freight (~60 s at most when healthy).
   discovery: 500_000,
+  // promote.sh's 200 jobs twice, the engine's (240 s budget), and on SQLite
+  // the single Promotion's 2 × 18 reps (~2-4 minutes in all when healthy).
+  'promotions-sqlite': 700_000,
+  'promotions-postgres': 600_000,
 };
 const DOC = resolve(__dirname, '../../../docs/benchmarks.md');
 
@@ -72,6 +113,7 @@ type ChildMessage =
   | { type: 'log'; line: string }
   | { type: 'result'; result: DatabaseResult }
   | { type: 'discovery'; result: DiscoveryResult }
+  | { type: 'promotions'; result: PromotionsResult }
   | { type: 'unavailable'; reason: string };
 
 const redact = (url: string) =>
@@ -88,8 +130,11 @@ async function child(kind: ChildKind) {
     await send({ type: 'discovery', result });
     return;
   }
+  const database: DatabaseKind = kind.endsWith('postgres')
+    ? 'postgres'
+    : 'sqlite';
   let provider: DatabaseProvider;
-  if (kind === 'postgres') {
+  if (database === 'postgres') {
     const url = postgresUrl();
     const pg = await postgresProvider(url);
     if ('unavailable' in pg) {
@@ -103,11 +148,25 @@ async function child(kind: ChildKind) {
   } else {
     provider = sqliteProvider();
   }
+  const log = (line: string) => {
+    send({ type: 'log', line });
+  };
   try {
-    const result = await runDatabase(provider, OPTIONS, line => {
-      send({ type: 'log', line });
-    });
-    await send({ type: 'result', result });
+    if (kind.startsWith('promotions')) {
+      const result = await runPromotions(
+        provider,
+        PROMOTIONS_OPTIONS,
+        // One promotion end to end does not depend on the database: SQLite.
+        { onePromotion: database === 'sqlite' },
+        log,
+      );
+      await send({ type: 'promotions', result });
+    } else {
+      await send({
+        type: 'result',
+        result: await runDatabase(provider, OPTIONS, log),
+      });
+    }
   } finally {
     await provider.close();
   }
@@ -158,9 +217,18 @@ async function main() {
   const only = args.includes('--only')
     ? args[args.indexOf('--only') + 1]
     : undefined;
-  const kinds = (['sqlite', 'postgres', 'discovery'] as ChildKind[]).filter(
-    k => !only || k === only,
+  const kinds = CHILD_KINDS.filter(
+    k => !only || k === only || SECTIONS[only]?.includes(k),
   );
+  if (!kinds.length) {
+    console.error(
+      `--only ${only}: not one of ${[...CHILD_KINDS, ...Object.keys(SECTIONS)]
+        .sort()
+        .join(', ')}`,
+    );
+    process.exitCode = 2;
+    return;
+  }
   const ci = process.env.CI === 'true';
 
   const started = Date.now();
@@ -171,6 +239,7 @@ async function main() {
 
   const results: DatabaseResult[] = [];
   let discovery: DiscoveryResult | undefined;
+  const promotions: PromotionsResult[] = [];
   const skipped: string[] = [];
   let failed = false;
   for (const kind of kinds) {
@@ -194,6 +263,43 @@ async function main() {
         ]);
         if (ci) failed = true;
       }
+    } else if (answer?.type === 'promotions') {
+      const p = answer.result;
+      promotions.push(p);
+      console.log(`  [${kind}] done in ${p.seconds.toFixed(0)} s`);
+      if (p.failures.length) {
+        loud(p.failures.map(f => `FAILED ${f}`));
+        failed = true;
+      }
+      if (p.skipped.length) {
+        loud([
+          ...p.skipped.map(s => `SKIPPED ${s}`),
+          ci
+            ? 'CI=true: a missing tool or server fails the run.'
+            : 'With CI=true this fails the run.',
+        ]);
+        if (ci) failed = true;
+      }
+    } else if (answer?.type === 'unavailable' && kind !== 'postgres') {
+      // The promotions section on a PostgreSQL that is not there.
+      promotions.push({
+        database: 'PostgreSQL',
+        version: 'not reachable',
+        figures: [],
+        notes: [],
+        skipped: [`promotions on PostgreSQL: no server (${answer.reason})`],
+        failures: [],
+        seconds: 0,
+      });
+      loud([
+        `PostgreSQL is NOT reachable: ${answer.reason}`,
+        'The promotion figures on PostgreSQL are SKIPPED. Start it with `npm run servers`',
+        'and run `npm run bench` again (or point KARGO_BENCH_POSTGRES_URL at a server).',
+        ci
+          ? 'CI=true: a missing PostgreSQL fails the run.'
+          : 'With CI=true this fails the run.',
+      ]);
+      if (ci) failed = true;
     } else if (answer?.type === 'result') {
       results.push(answer.result);
       console.log(`  [${kind}] done in ${answer.result.seconds.toFixed(0)} s`);
@@ -228,15 +334,31 @@ async function main() {
     console.log('\nWarehouse discovery:\n');
     console.log(
       discovery.figures.length
-        ? textTable(DISCOVERY_HEADER, discoveryRows(discovery))
+        ? textTable(FIGURE_HEADER, figureRows(discovery.figures))
         : 'No discovery figures.',
     );
     console.log('');
     for (const s of discovery.skipped) console.log(`  - SKIPPED: ${s}`);
     for (const n of discovery.notes) console.log(`  - ${n}`);
   }
+  if (promotions.length) {
+    console.log('\nPromotions:\n');
+    const figures = promotionFigures(promotions);
+    console.log(
+      figures.length
+        ? textTable(FIGURE_HEADER, figureRows(figures))
+        : 'No promotion figures.',
+    );
+    console.log('');
+    for (const p of promotions) {
+      console.log(`${p.database}: ${p.version}`);
+      for (const s of p.skipped) console.log(`  - SKIPPED: ${s}`);
+      for (const f of p.failures) console.log(`  - FAILED: ${f}`);
+      for (const n of p.notes) console.log(`  - ${n}`);
+    }
+  }
   console.log(`\nTotal run time: ${totalSeconds.toFixed(0)} s`);
-  if (write && (results.length || discovery)) {
+  if (write && (results.length || discovery || promotions.length)) {
     mkdirSync(dirname(DOC), { recursive: true });
     writeFileSync(
       DOC,
@@ -248,6 +370,10 @@ async function main() {
         backend: BACKEND_DESCRIPTION,
         totalSeconds,
         discovery,
+        promotions: {
+          results: promotions,
+          description: promotionsDescription(PROMOTIONS_OPTIONS),
+        },
       }),
     );
     console.log(`Wrote ${DOC}`);

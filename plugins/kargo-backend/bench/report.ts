@@ -3,8 +3,10 @@
  */
 import { readFileSync } from 'node:fs';
 import os from 'node:os';
-import type { DiscoveryResult, DiscoveryStat } from './discovery/types';
+import type { DiscoveryResult } from './discovery/types';
+import type { BenchFigure, FigureStat } from './figures';
 import { FIXTURE_DESCRIPTION } from './fixtures';
+import type { PromotionsResult } from './promotions/types';
 import type { DatabaseResult, Figure, RunOptions } from './run';
 
 export type Machine = {
@@ -104,7 +106,8 @@ export function rows(
   return out;
 }
 
-export const DISCOVERY_HEADER: Row = [
+/** The header of the sections' figures (discovery, promotions). */
+export const FIGURE_HEADER: Row = [
   'Figure',
   'Database',
   'Stat',
@@ -114,7 +117,7 @@ export const DISCOVERY_HEADER: Row = [
   'Target',
 ];
 
-const fmtStat = (v: number, unit: DiscoveryStat['unit']) => {
+const fmtStat = (v: number, unit: FigureStat['unit']) => {
   switch (unit) {
     case 'ms':
     case 'MiB':
@@ -129,14 +132,14 @@ const fmtStat = (v: number, unit: DiscoveryStat['unit']) => {
 };
 
 /** The ratio, oriented so that above 1 always means Kargo is slower. */
-function ratioOf(s: DiscoveryStat): string {
+function ratioOf(s: FigureStat): string {
   if (s.unit === 'count' || s.baseline === undefined || !s.baseline) return '';
   const r = s.higherIsBetter ? s.baseline / s.ours : s.ours / s.baseline;
   return `${r.toFixed(r < 10 ? 2 : 1)}×`;
 }
 
-export function discoveryRows(result: DiscoveryResult): Row[] {
-  return result.figures.flatMap(f =>
+export function figureRows(figures: BenchFigure[]): Row[] {
+  return figures.flatMap(f =>
     f.stats.map(s => [
       f.title,
       f.database,
@@ -198,6 +201,7 @@ export function markdown(args: {
   backend: string;
   totalSeconds: number;
   discovery?: DiscoveryResult;
+  promotions?: { results: PromotionsResult[]; description: string[] };
 }): string {
   const { machine: m, options, results, skipped, backend, discovery } = args;
   const names = titles(options);
@@ -271,14 +275,18 @@ ${results
 ${(Object.keys(BASELINES) as Figure['id'][])
   .map(id => `- **${names[id]}**: ${BASELINES[id]}.`)
   .join('\n')}
-${discovery ? discoveryMarkdown(discovery) : ''}`;
+${discovery ? discoveryMarkdown(discovery) : ''}${
+    args.promotions?.results.length
+      ? promotionsMarkdown(args.promotions.results, args.promotions.description)
+      : ''
+  }`;
 }
 
 /** The "Warehouse discovery" section of docs/benchmarks.md. */
 export function discoveryMarkdown(d: DiscoveryResult): string {
   const body = [
     d.figures.length
-      ? markdownTable(DISCOVERY_HEADER, discoveryRows(d))
+      ? markdownTable(FIGURE_HEADER, figureRows(d.figures))
       : 'No discovery figures in this run.',
     '',
     'Run once (not per database) in a Node process of its own. Ratios are',
@@ -295,4 +303,51 @@ export function discoveryMarkdown(d: DiscoveryResult): string {
     ...d.figures.map(f => `- **${f.title}**: ${f.baseline}.`),
   ];
   return `\n## Warehouse discovery\n\n${body.join('\n')}\n`;
+}
+
+const FIGURE_ORDER = ['one-promotion', 'promotion-fleet'];
+
+/** The promotion figures of every database, the single one first. */
+export function promotionFigures(results: PromotionsResult[]) {
+  return results
+    .flatMap(r => r.figures)
+    .sort((a, b) => FIGURE_ORDER.indexOf(a.id) - FIGURE_ORDER.indexOf(b.id));
+}
+
+/** The "Promotions" section of docs/benchmarks.md. */
+export function promotionsMarkdown(
+  results: PromotionsResult[],
+  description: string[],
+): string {
+  const figures = promotionFigures(results);
+  const baselines = new Map(figures.map(f => [f.title, f.baseline]));
+  const body = [
+    figures.length
+      ? markdownTable(FIGURE_HEADER, figureRows(figures))
+      : 'No promotion figures in this run.',
+    '',
+    'Run in a Node process of its own per database; the single Promotion on',
+    'SQLite only. Ratios are engine ÷ baseline, except for throughputs',
+    '(Promotions/s), where they are baseline ÷ engine: above 1 always means',
+    'the engine is slower. Percentiles are nearest-rank.',
+    '',
+    '### What runs',
+    '',
+    ...description.map(d => `- ${d}.`),
+    ...results.flatMap(r => [
+      '',
+      `### ${r.database}`,
+      '',
+      `- ${r.version}`,
+      ...r.skipped.map(s => `- SKIPPED: ${s}`),
+      ...r.failures.map(f => `- FAILED: ${f}`),
+      ...r.notes.map(n => `- ${n}`),
+      `- run time: ${r.seconds.toFixed(0)} s`,
+    ]),
+    '',
+    '### Baselines',
+    '',
+    ...[...baselines].map(([title, text]) => `- **${title}**: ${text}.`),
+  ];
+  return `\n## Promotions\n\n${body.join('\n')}\n`;
 }

@@ -7,7 +7,6 @@
  * Warehouse has been checked once. Baseline: as many `git ls-remote`
  * processes, one after the other.
  */
-import type { LoggerService } from '@backstage/backend-plugin-api';
 import { KARGO_API_VERSION } from '@kargo-backstage/plugin-kargo-common';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -22,11 +21,13 @@ import { createSubscriptionDiscoverers } from '../../src/warehouses/discoverers'
 import { evaluateFreightCriteria } from '../../src/warehouses/freightCriteria';
 import { WarehouseDiscoverer } from '../../src/warehouses/WarehouseDiscoverer';
 import { WarehouseReconciler } from '../../src/warehouses/WarehouseReconciler';
+import { countingLogger } from '../countingLogger';
 import type { DatabaseProvider } from '../databases';
+import type { FigureStat } from '../figures';
 import { toStoreItem } from '../fixtures';
 import { now, percentile, rssAfterGc } from '../measure';
 import { spawnTimed } from './spawnTimed';
-import type { DiscoveryFigure, DiscoveryStat, Log } from './types';
+import type { DiscoveryFigure, Log } from './types';
 
 export type WarehouseOptions = {
   warehouses: number;
@@ -41,27 +42,6 @@ const MiB = 1024 * 1024;
 const PRODUCTION_TICK_MS = 2000;
 /** The harness ticks when a slot frees, and at least this often. */
 const POLL_MS = 50;
-
-/** Counts log lines; discovery errors are reported, not printed. */
-function countingLogger() {
-  const counts = { error: 0, warn: 0, info: 0 };
-  const errors: string[] = [];
-  const logger: LoggerService = {
-    error: message => {
-      counts.error++;
-      if (errors.length < 3) errors.push(String(message));
-    },
-    warn: () => {
-      counts.warn++;
-    },
-    info: () => {
-      counts.info++;
-    },
-    debug: () => {},
-    child: () => logger,
-  };
-  return { logger, counts, errors };
-}
 
 function warehouseManifests(options: WarehouseOptions, repoURLs: string[]) {
   const perProject = Math.ceil(options.warehouses / options.projects);
@@ -271,7 +251,7 @@ export async function warehouseFigure(
     );
   }
 
-  const stats: DiscoveryStat[] = [];
+  const stats: FigureStat[] = [];
   const notes: string[] = [
     `fleet: ${total} Warehouses in ${options.projects} Projects, each with one Git subscription (NewestFromBranch, main, discoveryLimit 20) to one of ${repoURLs.length} bare copies of the Git fixture repository (Warehouse i → copy i mod ${repoURLs.length}), served over smart HTTP; loaded into a fresh SQLite file per run through DatabaseKargoStore.createResource (validated like the API); a fresh discovery workDir (Git caches) per run`,
     `reconciler: the harness calls tick() whenever a discovery completes (and every ${POLL_MS} ms), so the figure is the reconciler's own throughput; production ticks every ${
