@@ -154,6 +154,51 @@ export interface Config {
         deny?: string[];
       };
     };
+    /**
+     * Argo CD, for the `argocd-update` and `argocd-wait` steps and the
+     * Stage health they register. Applications are read and written
+     * through the Kubernetes API server that holds them.
+     */
+    argocd?: {
+      /**
+       * Set false to turn the integration off: the steps then fail saying
+       * so, and Argo CD health checks report Unknown. Default: true when
+       * `instances` has an entry, false otherwise.
+       * @visibility backend
+       */
+      integrationEnabled?: boolean;
+      /**
+       * How soon a waiting `argocd-update` / `argocd-wait` looks at its
+       * Applications again, as a duration (at least `1s`). Default `5s`.
+       * @visibility backend
+       */
+      pollInterval?: string;
+      /**
+       * One entry per Argo CD control plane, like Kargo's one controller
+       * per shard: a Stage with `spec.shard: eu` uses the entry with
+       * `shard: eu`; Stages without a shard use the entry without one.
+       * @visibility backend
+       */
+      instances?: Array<{
+        /** The Stage shard this instance serves; omit for the default. */
+        shard?: string;
+        /** The Kubernetes API server URL, e.g. `https://10.0.0.1:6443`. */
+        url: string;
+        /**
+         * Bearer token (e.g. a service account token) allowed to get, list,
+         * update and patch `applications.argoproj.io` and create `events`.
+         * @visibility secret
+         */
+        token?: string;
+        /** Base64 PEM CA bundle, as a kubeconfig's `certificate-authority-data`. */
+        caData?: string;
+        /** Skip TLS verification (and allow plain `http://`): testing only. */
+        skipTLSVerify?: boolean;
+        /** Namespace of Applications when a step names none. Default `argocd`. */
+        namespace?: string;
+      }>;
+    };
+
     registries?: {
       /**
        * Requests per second to one registry host, shared by every

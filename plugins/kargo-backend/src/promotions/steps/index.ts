@@ -4,6 +4,8 @@ import type { PromotionStepRunner } from '@kargo-backstage/plugin-kargo-node';
 import type { KargoStore } from '../../database';
 import type { ManifestApplier } from '../../manifests';
 import type { CredentialsProvider } from '../../warehouses/discovery/types';
+import { ArgoCDConnector } from '../../argocd';
+import { createArgoCDSteps } from './argocd';
 import { createFileSteps } from './files';
 import { createForgeSteps } from './forge';
 import { createGitSteps } from './git';
@@ -12,7 +14,7 @@ import { createHttpSteps, EgressPolicy } from './http';
 import { createKargoResourceSteps } from './kargo';
 import { createKustomizeSteps } from './kustomize';
 
-/** Every step the suite has built in (`argocd-*` arrive with Stages). */
+/** Every step the suite has built in. */
 export function createBuiltinPromotionSteps(deps: {
   config: Config;
   store: KargoStore;
@@ -20,6 +22,8 @@ export function createBuiltinPromotionSteps(deps: {
   credentials: CredentialsProvider;
   /** The backend's own directory for git's private HOME. */
   gitHomeDir: string;
+  /** Argo CD clients to share with the health checkers; default from config. */
+  argocd?: ArgoCDConnector;
 }): PromotionStepRunner[] {
   return [
     ...createGitSteps({
@@ -35,5 +39,9 @@ export function createBuiltinPromotionSteps(deps: {
     ...createHelmSteps({ credentials: deps.credentials }),
     ...createHttpSteps({ egress: EgressPolicy.fromConfig(deps.config) }),
     ...createKargoResourceSteps({ store: deps.store, applier: deps.applier }),
+    ...createArgoCDSteps({
+      connector: deps.argocd ?? ArgoCDConnector.fromConfig(deps.config),
+      store: deps.store,
+    }),
   ];
 }

@@ -28,7 +28,8 @@ export const testFreight: PromotionFreightReference = {
     {
       repoURL: 'ghcr.io/example/guestbook',
       tag: 'v1.2.3',
-      digest: 'sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef',
+      digest:
+        'sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef',
     },
   ],
 };
