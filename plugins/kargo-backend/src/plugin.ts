@@ -17,6 +17,9 @@ import {
 } from './database';
 import { KargoPromotionExpressions } from './promotions/KargoPromotionExpressions';
 import { PromotionCreator } from './promotions/PromotionCreator';
+import { createBuiltinHealthCheckers } from './argocd';
+import { startStageReconciliation } from './stages/startStageReconciliation';
+import { stagesAffectedBy } from './stages/stagesAffectedBy';
 import { StepRegistry } from './promotions/StepRegistry';
 import { startPromotionEngine } from './promotions/startPromotionEngine';
 import { createBuiltinPromotionSteps } from './promotions/steps';
@@ -94,6 +97,10 @@ export const kargoPlugin = createBackendPlugin({
           await database.getClient(),
         );
         let wakePromotions = () => {};
+        let touchStages = async (
+          _stages: Array<{ project: string; name: string }>,
+        ) => {};
+        let pokeStages = () => {};
         const applier = new ManifestApplier(store, {
           promotions: new PromotionCreator(promotionQueue),
           afterApply: async results => {
@@ -105,6 +112,7 @@ export const kargoPlugin = createBackendPlugin({
             ) {
               wakePromotions();
             }
+            await touchStages(await stagesAffectedBy(store, results));
           },
         });
         await new ManifestBootstrapper(applier, config, logger).run();
@@ -147,9 +155,27 @@ export const kargoPlugin = createBackendPlugin({
           }),
           scheduler: deps.scheduler,
           lifecycle: deps.lifecycle,
+          afterRun: () => pokeStages(),
         });
-
         wakePromotions = () => void promotions.engine.poke();
+
+        const stages = await startStageReconciliation({
+          config,
+          logger,
+          store,
+          client: await database.getClient(),
+          promotionQueue,
+          checkers: createBuiltinHealthCheckers({
+            config,
+            onRefreshError: message => logger.warn(message),
+          }),
+          secrets,
+          scheduler: deps.scheduler,
+          lifecycle: deps.lifecycle,
+          wakePromotions,
+        });
+        touchStages = stages.touch;
+        pokeStages = () => void stages.engine.poke();
 
         const receivers = new WebhookReceivers({
           store,

@@ -22,3 +22,4 @@ export { LeaseLostError } from './PromotionQueue';
 export { DatabasePromotionQueue } from './DatabasePromotionQueue';
 export type { StageClaim, StageQueue } from './StageQueue';
 export { DatabaseStageQueue } from './DatabaseStageQueue';
+export { DatabaseAnalysisRuns } from './DatabaseAnalysisRuns';

@@ -16,6 +16,8 @@ export class PromotionEngine extends WorkLoop<PromotionClaim> {
     concurrency: number;
     logger: LoggerService;
     clock?: () => number;
+    /** Told after each run (its outcome made the Stage due). */
+    afterRun?: () => void;
   }) {
     const { queue, runner, owner, leaseMs } = options;
     super({
@@ -25,7 +27,10 @@ export class PromotionEngine extends WorkLoop<PromotionClaim> {
       clock: options.clock,
       source: {
         claim: limit => queue.claim({ owner, leaseMs, limit }),
-        run: (claim, signal) => runner.run(claim, signal),
+        run: async (claim, signal) => {
+          await runner.run(claim, signal);
+          options.afterRun?.();
+        },
         nextDueAt: () => queue.nextDueAt(),
         describe: claim => `Promotion "${claim.project}/${claim.name}"`,
       },

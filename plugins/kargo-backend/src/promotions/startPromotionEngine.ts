@@ -31,6 +31,8 @@ export async function startPromotionEngine(options: {
   expressions: PromotionExpressions;
   scheduler: SchedulerService;
   lifecycle: LifecycleService;
+  /** Told after each run of a Promotion (its Stage is due). */
+  afterRun?: () => void;
 }) {
   const { config, logger, store, queue, scheduler } = options;
   const workRoot =
@@ -60,6 +62,7 @@ export async function startPromotionEngine(options: {
     leaseMs,
     concurrency: config.getOptionalNumber('kargo.promotions.concurrency') ?? 4,
     logger,
+    afterRun: options.afterRun,
   });
 
   await scheduler.scheduleTask({

@@ -202,93 +202,83 @@ describe.each(databases.eachSupportedId())('router on %s', databaseId => {
     ]);
   });
 
+  // Versioning is shown on a PromotionTask: nothing but the user writes it
+  // (the engine writes Stage and Warehouse status, which bumps theirs).
+  const taskYaml = (vars: string, version?: string) => `
+apiVersion: kargo.akuity.io/v1alpha1
+kind: PromotionTask
+metadata:
+  name: deploy
+  namespace: demo${version ? `\n  resourceVersion: "${version}"` : ''}
+spec:
+  vars: [${vars}]
+  steps:
+    - uses: git-clone
+      config: { repoURL: 'https://git.example.com/gitops.git' }
+`;
+  const getTask = (server: any) =>
+    request(server).get(
+      '/api/kargo/v1beta1/projects/demo/promotion-tasks/deploy',
+    );
+
   it('refuses to create what exists, and changes nothing', async () => {
     const server = await startServer();
-    await apply(server, 'post', PIPELINE);
-    const again = await apply(server, 'post', PIPELINE);
+    await apply(server, 'post', `${PIPELINE}---${taskYaml('{ name: env }')}`);
+    const again = await apply(
+      server,
+      'post',
+      `${PIPELINE}---${taskYaml('{ name: other }')}`,
+    );
     expect(again.status).toBe(409);
     expect(again.body.error.message).toMatch(/already exists/);
-    const dev = await request(server).get(
-      '/api/kargo/v1beta1/projects/demo/stages/dev',
-    );
-    expect(dev.body.metadata.resourceVersion).toBe('1');
+    const task = await getTask(server);
+    expect(task.body.metadata.resourceVersion).toBe('1');
+    expect(task.body.spec.vars).toEqual([{ name: 'env' }]);
   });
 
   it('updates with PUT and answers a stale resourceVersion with 409', async () => {
     const server = await startServer();
-    await apply(server, 'post', PIPELINE);
-    const update = stageYaml(
-      'dev',
-      `  requestedFreight:
-    - origin: { kind: Warehouse, name: app }
-      sources: { direct: true }
-  vars:
-    - name: env
-      value: development`,
-    );
-    const unchanged = await apply(server, 'put', PIPELINE);
+    await apply(server, 'post', `${PIPELINE}---${taskYaml('{ name: env }')}`);
+    const unchanged = await apply(server, 'put', taskYaml('{ name: env }'));
     expect(unchanged.status).toBe(200);
     expect(
-      unchanged.body.results.map(
-        (r: any) => r.updatedResourceManifest.metadata.resourceVersion,
-      ),
-    ).toEqual(['1', '1', '1', '1']);
+      unchanged.body.results[0].updatedResourceManifest.metadata
+        .resourceVersion,
+    ).toBe('1');
 
-    const updated = await apply(server, 'put', update);
+    const update = (version?: string) =>
+      apply(
+        server,
+        'put',
+        taskYaml('{ name: env, value: development }', version),
+      );
+    const updated = await update();
     expect(updated.status).toBe(200);
     expect(
       updated.body.results[0].updatedResourceManifest.metadata,
-    ).toMatchObject({
-      resourceVersion: '2',
-      generation: 2,
-    });
+    ).toMatchObject({ resourceVersion: '2', generation: 2 });
 
-    const stale = await apply(
-      server,
-      'put',
-      update.replace(
-        'namespace: demo',
-        'namespace: demo\n  resourceVersion: "1"',
-      ),
-    );
-    expect(stale.status).toBe(409);
-    const current = await apply(
-      server,
-      'put',
-      update.replace(
-        'namespace: demo',
-        'namespace: demo\n  resourceVersion: "2"',
-      ),
-    );
-    expect(current.status).toBe(200);
-    const dev = await request(server).get(
-      '/api/kargo/v1beta1/projects/demo/stages/dev',
-    );
-    expect(dev.body.spec.vars).toEqual([{ name: 'env', value: 'development' }]);
+    expect((await update('1')).status).toBe(409);
+    expect((await update('2')).status).toBe(200);
+    const task = await getTask(server);
+    expect(task.body.spec.vars).toEqual([
+      { name: 'env', value: 'development' },
+    ]);
     // The last PUT carried the current version but no change: nothing written.
-    expect(dev.body.metadata.resourceVersion).toBe('2');
+    expect(task.body.metadata.resourceVersion).toBe('2');
   });
 
   it('lets one of two concurrent updates from the same version win; the other gets 409', async () => {
     const server = await startServer();
-    await apply(server, 'post', PIPELINE);
+    await apply(server, 'post', `${PIPELINE}---${taskYaml('{ name: env }')}`);
     const update = (value: string) =>
-      apply(
-        server,
-        'put',
-        stageYaml(
-          'dev',
-          `  requestedFreight:\n    - origin: { kind: Warehouse, name: app }\n      sources: { direct: true }\n  vars:\n    - { name: who, value: ${value} }`,
-        ).replace('namespace: demo', 'namespace: demo\n  resourceVersion: "1"'),
-      );
+      apply(server, 'put', taskYaml(`{ name: who, value: ${value} }`, '1'));
     const responses = await Promise.all([update('alice'), update('bob')]);
     expect(responses.map(r => r.status).sort()).toEqual([200, 409]);
     const winner = responses.find(r => r.status === 200)!;
-    const dev = await request(server).get(
-      '/api/kargo/v1beta1/projects/demo/stages/dev',
-    );
-    expect(dev.body.metadata.resourceVersion).toBe('2');
-    expect(dev.body.spec.vars).toEqual(
+    const task = await getTask(server);
+    expect(task.body.metadata.resourceVersion).toBe('2');
+    expect(task.body.spec.vars).toEqual(
       winner.body.results[0].updatedResourceManifest.spec.vars,
     );
   });

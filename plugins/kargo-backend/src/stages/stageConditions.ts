@@ -29,12 +29,11 @@ export function setCondition(
 
 /** Kargo's Healthy condition from an assessed health. */
 export function healthyCondition(health: StageHealth): Condition {
-  const status =
-    health.status === 'Healthy'
-      ? 'True'
-      : health.status === 'Unhealthy'
-      ? 'False'
-      : 'Unknown';
+  const byHealth: Record<string, Condition['status']> = {
+    Healthy: 'True',
+    Unhealthy: 'False',
+  };
+  const status = byHealth[health.status] ?? 'Unknown';
   return {
     type: 'Healthy',
     status,

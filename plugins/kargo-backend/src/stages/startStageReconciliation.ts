@@ -1,0 +1,110 @@
+import type {
+  LifecycleService,
+  LoggerService,
+  RootConfigService,
+  SchedulerService,
+} from '@backstage/backend-plugin-api';
+import type { StageHealthChecker } from '@kargo-backstage/plugin-kargo-node';
+import { Knex } from 'knex';
+import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
+import {
+  DatabaseAnalysisRuns,
+  DatabaseStageQueue,
+  KargoStore,
+  PromotionQueue,
+} from '../database';
+import { EgressPolicy } from '../promotions/steps/http/egressPolicy';
+import type { SecretsProvider } from '../secrets';
+import { createMetricProviders } from '../verification/analysis';
+import { AnalysisVerifier } from './AnalysisVerifier';
+import { StageEngine } from './StageEngine';
+import { StageReconciler } from './StageReconciler';
+
+/** Stages not reconciled for this long are looked at again (Kargo requeues). */
+const SWEEP_MS = 5 * 60_000;
+
+/**
+ * Wires Stage reconciliation: every instance ticks each second (one cheap
+ * query for due Stages) and reconciles what it claims; events (a Promotion's
+ * outcome, an approval, new Freight) make Stages due at once, and a global
+ * sweep now and then makes every Stage due, so none is forgotten.
+ */
+export async function startStageReconciliation(options: {
+  config: RootConfigService;
+  logger: LoggerService;
+  store: KargoStore;
+  client: Knex;
+  promotionQueue: PromotionQueue;
+  checkers: StageHealthChecker[];
+  secrets: SecretsProvider;
+  scheduler: SchedulerService;
+  lifecycle: LifecycleService;
+  /** Wakes this instance's promotion engine. */
+  wakePromotions: () => void;
+}) {
+  const { config, logger, store, scheduler, promotionQueue } = options;
+  const queue = new DatabaseStageQueue(options.client);
+  const runs = new DatabaseAnalysisRuns(options.client);
+  const reconciler = new StageReconciler({
+    store,
+    stages: queue,
+    checker: name => options.checkers.find(c => c.name === name),
+    verifier: new AnalysisVerifier({
+      store,
+      runs,
+      providers: createMetricProviders({
+        egress: EgressPolicy.fromConfig(config),
+      }),
+      secrets: options.secrets,
+    }),
+    onUnblocked: (project, stage) =>
+      void promotionQueue
+        .wakeStage(project, stage)
+        .then(options.wakePromotions)
+        .catch(error =>
+          logger.warn(
+            `Stage "${project}/${stage}": could not wake its Promotions: ${error}`,
+          ),
+        ),
+  });
+  const engine = new StageEngine({
+    queue,
+    reconciler,
+    owner: `${hostname()}:${process.pid}:${randomUUID()}`,
+    leaseMs: 60_000,
+    concurrency: config.getOptionalNumber('kargo.stages.concurrency') ?? 8,
+    logger,
+  });
+
+  await queue.sweep(0);
+  await scheduler.scheduleTask({
+    id: 'kargo-stage-reconciliation',
+    scope: 'local',
+    frequency: { seconds: 1 },
+    timeout: { minutes: 1 },
+    fn: () => engine.poke(),
+  });
+  await scheduler.scheduleTask({
+    id: 'kargo-stage-sweep',
+    scope: 'global',
+    frequency: { minutes: 1 },
+    timeout: { minutes: 1 },
+    fn: async () => {
+      await queue.sweep(SWEEP_MS);
+      await queue.prune();
+      await runs.prune();
+      await engine.poke();
+    },
+  });
+  options.lifecycle.addShutdownHook(() => engine.stop());
+
+  return {
+    engine,
+    /** Makes Stages due now and wakes this instance's reconciliation. */
+    async touch(stages: Array<{ project: string; name: string }>) {
+      await queue.touch(stages);
+      void engine.poke();
+    },
+  };
+}
