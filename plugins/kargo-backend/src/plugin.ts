@@ -20,6 +20,7 @@ import { PromotionCreator } from './promotions/PromotionCreator';
 import { createBuiltinHealthCheckers } from './argocd';
 import { startStageReconciliation } from './stages/startStageReconciliation';
 import { stagesAffectedBy } from './stages/stagesAffectedBy';
+import { StageService } from './stages/StageService';
 import { StepRegistry } from './promotions/StepRegistry';
 import { startPromotionEngine } from './promotions/startPromotionEngine';
 import { createBuiltinPromotionSteps } from './promotions/steps';
@@ -173,6 +174,8 @@ export const kargoPlugin = createBackendPlugin({
           scheduler: deps.scheduler,
           lifecycle: deps.lifecycle,
           wakePromotions,
+          promote: (project, stage, request, actor) =>
+            promotions.service.create(project, stage, request, actor),
         });
         touchStages = stages.touch;
         pokeStages = () => void stages.engine.poke();
@@ -217,6 +220,12 @@ export const kargoPlugin = createBackendPlugin({
             refreshWarehouse: (project, name) =>
               warehouses.refresh(project, name),
             promotions: promotions.service,
+            stages: new StageService({
+              store,
+              touch: stages.touch,
+              promote: (project, stage, request, actor) =>
+                promotions.service.create(project, stage, request, actor),
+            }),
             logger,
           }),
         );

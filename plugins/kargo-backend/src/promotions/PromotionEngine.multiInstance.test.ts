@@ -235,7 +235,12 @@ describe.each(databases.eachSupportedId())(
             b.stageEngine.tick(),
           ]);
           const open = await openRows(knex);
-          if (open === 0) break;
+          // Done when no Promotion is open and no Stage awaits its
+          // reconciliation (which marks the Freight verified there).
+          const [{ due }] = await knex('kargo_stage_queue')
+            .where('due_at', '<=', Date.now())
+            .count({ due: '*' });
+          if (open === 0 && Number(due) === 0) break;
           if (Date.now() > deadline) {
             throw new Error(
               `the two instances did not finish: ${open} of ${total} Promotions still open after 120 s, ${runs.length} step runs recorded`,

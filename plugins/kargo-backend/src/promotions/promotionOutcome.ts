@@ -1,5 +1,9 @@
 import { NotFoundError } from '@backstage/errors';
 import type { JsonObject } from '@backstage/types';
+import {
+  formatDuration,
+  parseDuration,
+} from '@kargo-backstage/plugin-kargo-common';
 import type { KargoStore, StageQueue, StoredResource } from '../database';
 import type { FreightCollection } from './freightCollection';
 
@@ -46,8 +50,6 @@ export async function markStagePromoting(
  * What a finished Promotion changes beyond itself, written in the same
  * transaction as its terminal phase: the Stage's last/current Promotion,
  * and on success its Freight history and the Freight's `currentlyIn`.
- * Until health checks and verification arrive (Stages issue), a Stage
- * without `verification` counts Freight as verified once promoted.
  */
 export async function recordPromotionOutcome(
   store: KargoStore,
@@ -105,10 +107,13 @@ export async function recordPromotionOutcome(
 }
 
 /**
- * The Freight leaving and entering the Stage. Other Stages' Promotions of
- * the same Freight finish at the same time: each Freight's status is
- * recomputed from a fresh read (locked on PostgreSQL), in name order so
- * two such transactions never wait on each other crosswise.
+ * The Freight leaving and entering the Stage (`currentlyIn`; on leaving, a
+ * Stage it was verified in records its longest continuous stay, Kargo's
+ * `longestSoak`). Being verified there is the Stage reconciliation's call,
+ * once healthy and verified. Other Stages' Promotions of the same Freight
+ * finish at the same time: each Freight's status is recomputed from a fresh
+ * read (locked on PostgreSQL), in name order so two such transactions never
+ * wait on each other crosswise.
  */
 async function moveFreight(
   store: KargoStore,
@@ -121,7 +126,6 @@ async function moveFreight(
   const previousNames = Object.values(previous?.items ?? {})
     .map(i => i.name)
     .filter(n => !currentNames.has(n));
-  const verifies = !stage.spec.verification;
   for (const name of [...currentNames, ...previousNames].sort()) {
     const key = { kind: 'Freight' as const, project: stage.project, name };
     try {
@@ -129,13 +133,22 @@ async function moveFreight(
         const currentlyIn = { ...((f.status.currentlyIn ?? {}) as JsonObject) };
         const verifiedIn = { ...((f.status.verifiedIn ?? {}) as JsonObject) };
         if (currentNames.has(name)) {
-          if (!currentlyIn[stage.name]) {
-            currentlyIn[stage.name] = { since: iso(now) };
-          }
-          if (verifies && !verifiedIn[stage.name]) {
-            verifiedIn[stage.name] = { verifiedAt: iso(now) };
-          }
+          currentlyIn[stage.name] ??= { since: iso(now) };
         } else {
+          const since = (currentlyIn[stage.name] as JsonObject | undefined)
+            ?.since;
+          const verified = verifiedIn[stage.name] as JsonObject | undefined;
+          if (typeof since === 'string' && verified) {
+            const stay = now - Date.parse(since);
+            const longest =
+              parseDuration(String(verified.longestSoak ?? '')) ?? 0;
+            if (stay > longest) {
+              verifiedIn[stage.name] = {
+                ...verified,
+                longestSoak: formatDuration(stay),
+              };
+            }
+          }
           delete currentlyIn[stage.name];
         }
         return { ...f.status, currentlyIn, verifiedIn };

@@ -19,6 +19,7 @@ import {
   KargoKind,
   KargoManifest,
   ManifestParseError,
+  kargoFreightApprovePermission,
   kargoProjectReadPermission,
   kargoPromotionAbortPermission,
   kargoResourceManagePermission,
@@ -33,6 +34,7 @@ import Router from 'express-promise-router';
 import type { KargoStore, ListOrder, StoredResource } from '../database';
 import { ManifestApplier, toManifest } from '../manifests';
 import type { PromotionService } from '../promotions/PromotionService';
+import type { StageService } from '../stages/StageService';
 import { EntityPipelineLoader } from './EntityPipelineLoader';
 import { listFreightForStage } from '../stages/freightForStage';
 import {
@@ -71,6 +73,7 @@ export type RouterOptions = {
   /** Asks for a Warehouse's discovery now; false if it does not exist. */
   refreshWarehouse(project: string, name: string): Promise<boolean>;
   promotions: PromotionService;
+  stages: StageService;
   logger: LoggerService;
 };
 
@@ -327,7 +330,17 @@ export async function createRouter(
         limit,
         after,
       });
-      res.json(list('Freight', page.items, page.next));
+      // Kargo answers a Stage's Freight grouped by origin; beside the page,
+      // the Freight passed over and why (not verified upstream, soaking…).
+      const groups: Record<string, { items: string[] }> = {};
+      for (const f of page.items) {
+        (groups[`Warehouse/${f.origin}`] ??= { items: [] }).items.push(f.name);
+      }
+      res.json({
+        ...list('Freight', page.items, page.next),
+        groups,
+        unavailable: page.unavailable,
+      });
       return;
     }
     const page = await store.listResources({
@@ -437,6 +450,114 @@ export async function createRouter(
       );
       res.json(toManifest(promotion));
     },
+  );
+
+  router.post(
+    '/v1beta1/projects/:project/freight/:freight/approve',
+    async (req, res) => {
+      const { project, freight } = req.params;
+      const stage = req.query.stage;
+      if (typeof stage !== 'string' || !stage) {
+        throw new InputError('stage: the query parameter ?stage= is required');
+      }
+      const approved = await audited(
+        req,
+        {
+          eventId: 'freight-approve',
+          permission: kargoFreightApprovePermission,
+          meta: { project, freight, stage },
+        },
+        async () => {
+          // Kargo: approving makes Freight promotable, so it takes the
+          // promote permission too.
+          await authorize(req, kargoStagePromotePermission);
+          return options.stages.approve(
+            project,
+            freight,
+            stage,
+            await actorOf(req),
+          );
+        },
+        f => ({ freight: f.name }),
+      );
+      res.json(toManifest(approved));
+    },
+  );
+
+  router.post(
+    '/v1beta1/projects/:project/stages/:stage/promotions/downstream',
+    express.json(),
+    async (req, res) => {
+      const { project, stage } = req.params;
+      const body = (req.body ?? {}) as Record<string, unknown>;
+      for (const field of ['freight', 'freightAlias'] as const) {
+        if (body[field] !== undefined && typeof body[field] !== 'string') {
+          throw new InputError(`${field}: must be a string`);
+        }
+      }
+      const created = await audited(
+        req,
+        {
+          eventId: 'promotion-create',
+          permission: kargoStagePromotePermission,
+          meta: { project, downstreamOf: stage, request: body as JsonObject },
+        },
+        async () =>
+          options.stages.promoteDownstream(
+            project,
+            stage,
+            {
+              freight: body.freight as string | undefined,
+              freightAlias: body.freightAlias as string | undefined,
+            },
+            await actorOf(req),
+          ),
+        promotions => ({ promotions: promotions.map(p => p.name) }),
+      );
+      res.status(201).json(list('Promotion', created));
+    },
+  );
+
+  const stageAction = (
+    path: string,
+    eventId: string,
+    permission: BasicPermission,
+    act: (
+      project: string,
+      stage: string,
+      actor: string,
+    ) => Promise<StoredResource>,
+  ) =>
+    router.post(
+      `/v1beta1/projects/:project/stages/:stage${path}`,
+      async (req, res) => {
+        const { project, stage } = req.params;
+        const result = await audited(
+          req,
+          { eventId, permission, meta: { project, stage } },
+          async () => act(project, stage, await actorOf(req)),
+          () => ({}),
+        );
+        res.json(toManifest(result));
+      },
+    );
+  stageAction(
+    '/verification',
+    'stage-reverify',
+    kargoStagePromotePermission,
+    (p, s, actor) => options.stages.reverify(p, s, actor),
+  );
+  stageAction(
+    '/verification/abort',
+    'verification-abort',
+    kargoPromotionAbortPermission,
+    (p, s, actor) => options.stages.abortVerification(p, s, actor),
+  );
+  stageAction(
+    '/refresh',
+    'stage-refresh',
+    kargoStagePromotePermission,
+    (p, s) => options.stages.refresh(p, s),
   );
 
   router.post(

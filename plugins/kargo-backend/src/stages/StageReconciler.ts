@@ -19,6 +19,8 @@ import {
   setCondition,
   verifiedCondition,
 } from './stageConditions';
+import type { PromotionRequest } from '../promotions/PromotionCreator';
+import { autoPromote } from './autoPromotion';
 import { assessStageHealth, StageHealth } from './stageHealth';
 import {
   ABORT_ANNOTATION,
@@ -54,6 +56,13 @@ export class StageReconciler {
       stages: StageQueue;
       checker: (name: string) => StageHealthChecker | undefined;
       verifier: StageVerifier;
+      /** Creates auto-promotions (as the promote endpoint does); none without. */
+      promote?: (
+        project: string,
+        stage: string,
+        request: PromotionRequest,
+        actor: string,
+      ) => Promise<StoredResource>;
       /** Told after each reconciliation that leaves the Stage's queue open. */
       onUnblocked?: (project: string, stage: string) => void;
       clock?: () => number;
@@ -103,6 +112,20 @@ export class StageReconciler {
       this.options.onUnblocked?.(project, name);
     }
     let nextAt = verification.nextAt;
+    if (this.options.promote) {
+      const auto = await autoPromote({
+        store,
+        stage: written,
+        promote: this.options.promote,
+        now,
+      });
+      await store.updateStatusWith(key, current =>
+        withFields(current.status, auto.status),
+      );
+      if (auto.nextAt !== undefined) {
+        nextAt = Math.min(nextAt ?? Infinity, auto.nextAt);
+      }
+    }
     // Checks ran: look again soon while they are not settled, and now and
     // then while healthy (an application can degrade).
     if (health.config) {
@@ -290,6 +313,16 @@ export class StageReconciler {
       downstream.map(s => ({ project: s.project, name: s.name })),
     );
   }
+}
+
+/** Status with some fields set, and those given as null removed. */
+function withFields(status: JsonObject, fields: JsonObject): JsonObject {
+  const next: JsonObject = { ...status };
+  for (const [field, value] of Object.entries(fields)) {
+    if (value === null) delete next[field];
+    else next[field] = value;
+  }
+  return next;
 }
 
 /** The Stage status with this reconciliation's health and verification. */

@@ -1,14 +1,36 @@
 import { NotFoundError } from '@backstage/errors';
 import type { KargoStore, ListCursor, StoredResource } from '../database';
-import { isAvailableTo, RequestedFreight } from './freightAvailability';
+import { freightAvailability, RequestedFreight } from './freightAvailability';
 
-/** One page of the Freight available to a Stage, newest first. */
+/** Freight of an origin the Stage requests that it may not take, and why. */
+export type UnavailableFreight = {
+  name: string;
+  alias?: string;
+  origin: string;
+  reason: string;
+  /** ISO time soaking ends, when that is all that is missing. */
+  availableAt?: string;
+};
+
+/**
+ * One page of the Freight available to a Stage, newest first, and the
+ * Freight passed over on the way with the reason it is not available.
+ */
 export async function listFreightForStage(
   store: KargoStore,
   project: string,
   stageName: string,
-  options: { origins?: string[]; limit: number; after?: ListCursor },
-): Promise<{ items: StoredResource[]; next?: ListCursor }> {
+  options: {
+    origins?: string[];
+    limit: number;
+    after?: ListCursor;
+    now?: number;
+  },
+): Promise<{
+  items: StoredResource[];
+  next?: ListCursor;
+  unavailable: UnavailableFreight[];
+}> {
   const stage = await store.getResource({
     kind: 'Stage',
     project,
@@ -23,8 +45,10 @@ export async function listFreightForStage(
     origins = origins.filter(o => options.origins!.includes(o));
   }
   if (!origins.length) {
-    return { items: [] };
+    return { items: [], unavailable: [] };
   }
+  const now = options.now ?? Date.now();
+  const unavailable: UnavailableFreight[] = [];
   // Walk the origin-filtered list in pages until one page of matches is full.
   const items: StoredResource[] = [];
   let after = options.after;
@@ -38,22 +62,43 @@ export async function listFreightForStage(
       after,
     });
     for (const freight of page.items) {
-      if (isAvailableTo(freight, stageName, requested)) {
-        items.push(freight);
-        if (items.length === options.limit) {
-          const more =
-            freight !== page.items[page.items.length - 1] || page.next;
-          return {
-            items,
-            next: more
-              ? { name: freight.name, sortAt: freight.sortAt }
-              : undefined,
-          };
+      const availability = freightAvailability(
+        freight,
+        stageName,
+        requested,
+        now,
+      );
+      if (!availability.available) {
+        // Bounded like the page: enough to explain what the user sees.
+        if (unavailable.length < options.limit) {
+          unavailable.push({
+            name: freight.name,
+            ...(freight.alias ? { alias: freight.alias } : {}),
+            origin: freight.origin ?? '',
+            reason: availability.reason,
+            ...(availability.availableAt !== undefined
+              ? {
+                  availableAt: new Date(availability.availableAt).toISOString(),
+                }
+              : {}),
+          });
         }
+        continue;
+      }
+      items.push(freight);
+      if (items.length === options.limit) {
+        const more = freight !== page.items[page.items.length - 1] || page.next;
+        return {
+          items,
+          next: more
+            ? { name: freight.name, sortAt: freight.sortAt }
+            : undefined,
+          unavailable,
+        };
       }
     }
     if (!page.next) {
-      return { items };
+      return { items, unavailable };
     }
     after = page.next;
   }

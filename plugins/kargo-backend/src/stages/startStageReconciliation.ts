@@ -13,7 +13,9 @@ import {
   DatabaseStageQueue,
   KargoStore,
   PromotionQueue,
+  StoredResource,
 } from '../database';
+import type { PromotionRequest } from '../promotions/PromotionCreator';
 import { EgressPolicy } from '../promotions/steps/http/egressPolicy';
 import type { SecretsProvider } from '../secrets';
 import { createMetricProviders } from '../verification/analysis';
@@ -42,6 +44,13 @@ export async function startStageReconciliation(options: {
   lifecycle: LifecycleService;
   /** Wakes this instance's promotion engine. */
   wakePromotions: () => void;
+  /** Creates a Promotion as the promote endpoint does (auto-promotion). */
+  promote: (
+    project: string,
+    stage: string,
+    request: PromotionRequest,
+    actor: string,
+  ) => Promise<StoredResource>;
 }) {
   const { config, logger, store, scheduler, promotionQueue } = options;
   const queue = new DatabaseStageQueue(options.client);
@@ -50,6 +59,7 @@ export async function startStageReconciliation(options: {
     store,
     stages: queue,
     checker: name => options.checkers.find(c => c.name === name),
+    promote: options.promote,
     verifier: new AnalysisVerifier({
       store,
       runs,

@@ -6,6 +6,10 @@ import {
 import { evaluateExpression, GoStruct } from '../expressions';
 import { Headers, InvalidBodyError, WebhookResponse } from './http';
 import { subscribedURLs } from './matching';
+import {
+  LabelSelector,
+  matchesLabelSelector,
+} from '../selectors/labelSelector';
 
 /*
  * Kargo's generic receiver: authenticated by its URL alone; each configured
@@ -105,40 +109,11 @@ function labelsMatch(
   labels: Record<string, string>,
   scope: Scope,
 ): boolean {
-  if (!selector) return true;
-  const matchLabels = (selector.matchLabels ?? {}) as Record<string, string>;
-  for (const [key, value] of Object.entries(matchLabels)) {
-    if (labels[key] !== evalAsString(value, scope)) return false;
-  }
-  const expressions = (selector.matchExpressions ?? []) as Json[];
-  for (const requirement of expressions) {
-    const key = String(requirement.key);
-    const values = ((requirement.values ?? []) as string[]).map(v =>
-      evalAsString(v, scope),
-    );
-    const has = Object.prototype.hasOwnProperty.call(labels, key);
-    switch (requirement.operator) {
-      case 'In':
-        if (!has || !values.includes(labels[key])) return false;
-        break;
-      case 'NotIn':
-        if (has && values.includes(labels[key])) return false;
-        break;
-      case 'Exists':
-        if (!has) return false;
-        break;
-      case 'DoesNotExist':
-        if (has) return false;
-        break;
-      default:
-        throw new Error(
-          `unsupported label selector operator ${JSON.stringify(
-            requirement.operator,
-          )}`,
-        );
-    }
-  }
-  return true;
+  return matchesLabelSelector(
+    selector as LabelSelector | undefined,
+    labels,
+    v => evalAsString(v, scope),
+  );
 }
 
 function indicesMatch(

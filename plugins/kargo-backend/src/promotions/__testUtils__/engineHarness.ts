@@ -108,12 +108,15 @@ export async function createEngineHarness(
     concurrency: options.concurrency ?? 4,
     logger,
   });
+  const service = new PromotionService(store, queue, () => void engine.poke());
   const stageQueue = new DatabaseStageQueue(knex);
   const reconciler = new StageReconciler({
     store,
     stages: stageQueue,
     checker: name => options.healthCheckers?.find(c => c.name === name),
     verifier: options.verifier ?? noVerifier,
+    promote: (project, stage, request, actor) =>
+      service.create(project, stage, request, actor),
     onUnblocked: (project, stage) =>
       void queue.wakeStage(project, stage).then(() => engine.poke()),
   });
@@ -125,7 +128,6 @@ export async function createEngineHarness(
     concurrency: 4,
     logger,
   });
-  const service = new PromotionService(store, queue, () => void engine.poke());
   return {
     store,
     applier,

@@ -1,0 +1,215 @@
+import type { JsonObject } from '@backstage/types';
+import type { KargoStore, StoredResource } from '../database';
+import type { PromotionRequest } from '../promotions/PromotionCreator';
+import { CREATE_ACTOR_ANNOTATION } from '../promotions/PromotionCreator';
+import {
+  LabelSelector,
+  matchesLabelSelector,
+} from '../selectors/labelSelector';
+import { compileGoRegex } from '@kargo-backstage/plugin-kargo-common';
+import { globToRegExp } from '../warehouses/discovery/git/patterns';
+import { requestedFreightOf } from './freightAvailability';
+import { listFreightForStage } from './freightForStage';
+import { currentCollection } from './verification';
+
+/** Kargo's actor for what the controller does by itself. */
+export const AUTO_PROMOTION_ACTOR = 'controller:kargo';
+
+type PromotionPolicy = {
+  stage?: string;
+  stageSelector?: LabelSelector & { name?: string };
+  autoPromotionEnabled?: boolean;
+};
+
+type Hold = {
+  freightName: string;
+  origin: { kind: 'Warehouse'; name: string };
+  promotionName: string;
+  actor?: string;
+  createdAt: string;
+};
+
+function nameMatches(pattern: string, name: string): boolean {
+  if (pattern.startsWith('glob:')) {
+    return globToRegExp(pattern.slice('glob:'.length)).test(name);
+  }
+  for (const prefix of ['regex:', 'regexp:']) {
+    if (pattern.startsWith(prefix)) {
+      return compileGoRegex(pattern.slice(prefix.length)).test(name);
+    }
+  }
+  return pattern === name;
+}
+
+/**
+ * Kargo: only a ProjectConfig promotion policy enables auto-promotion
+ * (Stage editors cannot turn it on themselves); the first policy whose
+ * selector matches the Stage (name exact, `glob:` or `regex:`, and labels)
+ * decides.
+ */
+export function autoPromotionEnabled(
+  projectConfig: StoredResource | undefined,
+  stage: StoredResource,
+): boolean {
+  const policies = (projectConfig?.spec.promotionPolicies ??
+    []) as PromotionPolicy[];
+  const labels = (stage.metadata.labels ?? {}) as Record<string, string>;
+  const policy = policies.find(p => {
+    if (p.stage !== undefined) return p.stage === stage.name;
+    const selector = p.stageSelector ?? {};
+    if (
+      selector.name !== undefined &&
+      !nameMatches(selector.name, stage.name)
+    ) {
+      return false;
+    }
+    return matchesLabelSelector(selector, labels);
+  });
+  return policy?.autoPromotionEnabled === true;
+}
+
+/**
+ * Kargo's auto-promotion of one Stage: per requested origin, the candidate
+ * (newest available Freight, or with MatchUpstream the one in the
+ * upstream Stage) is promoted unless the origin is held, the Stage has it
+ * already, a Promotion of it is waiting or running, or the last finished
+ * Promotion of it to this Stage did not succeed (no retry loops). A user's
+ * successful Promotion of other Freight holds the origin; promoting the
+ * candidate releases it. Returns the status fields it owns and when soaking
+ * Freight becomes a candidate.
+ */
+export async function autoPromote(input: {
+  store: KargoStore;
+  stage: StoredResource;
+  promote: (
+    project: string,
+    stage: string,
+    request: PromotionRequest,
+    actor: string,
+  ) => Promise<StoredResource>;
+  now: number;
+}): Promise<{ status: JsonObject; nextAt?: number }> {
+  const { store, stage, now } = input;
+  const config = await store.getResource({
+    kind: 'ProjectConfig',
+    project: stage.project,
+    name: stage.project,
+  });
+  const enabled = autoPromotionEnabled(config, stage);
+  if (!enabled) {
+    return {
+      status: {
+        autoPromotionEnabled: false,
+        autoPromotionHolds: null,
+        autoPromotionHoldsChecked: null,
+      },
+    };
+  }
+  const holds = {
+    ...((stage.status.autoPromotionHolds ?? {}) as Record<string, Hold>),
+  };
+  const checked = {
+    ...((stage.status.autoPromotionHoldsChecked ?? {}) as Record<
+      string,
+      string
+    >),
+  };
+  const recent = (
+    await store.listResources({
+      kind: 'Promotion',
+      project: stage.project,
+      stages: [stage.name],
+      order: 'newest',
+      limit: 50,
+    })
+  ).items;
+  const current = currentCollection(stage);
+  let nextAt: number | undefined;
+  for (const origin of new Set(
+    requestedFreightOf(stage).map(r => r.origin.name),
+  )) {
+    const key = `Warehouse/${origin}`;
+    const page = await listFreightForStage(store, stage.project, stage.name, {
+      origins: [origin],
+      limit: 1,
+      now,
+    });
+    for (const u of page.unavailable) {
+      if (u.availableAt) {
+        nextAt = Math.min(nextAt ?? Infinity, Date.parse(u.availableAt));
+      }
+    }
+    const candidate = page.items[0];
+    updateHold(holds, checked, key, origin, recent, candidate?.name);
+    if (!candidate || holds[key]) continue;
+    if (current?.items[key]?.name === candidate.name) continue;
+    const ofCandidate = recent.filter(p => p.spec.freight === candidate.name);
+    const unfinished = ofCandidate.some(
+      p =>
+        !['Succeeded', 'Failed', 'Errored', 'Aborted'].includes(
+          String(p.status.phase),
+        ),
+    );
+    if (unfinished) continue;
+    const lastFinished = ofCandidate[0];
+    if (lastFinished && lastFinished.status.phase !== 'Succeeded') continue;
+    await input.promote(
+      stage.project,
+      stage.name,
+      { freight: candidate.name },
+      AUTO_PROMOTION_ACTOR,
+    );
+  }
+  return {
+    status: {
+      autoPromotionEnabled: true,
+      autoPromotionHolds: Object.keys(holds).length
+        ? (holds as unknown as JsonObject)
+        : null,
+      autoPromotionHoldsChecked: Object.keys(checked).length ? checked : null,
+    },
+    ...(nextAt !== undefined ? { nextAt } : {}),
+  };
+}
+
+/**
+ * Holds (Kargo 1.11): the newest finished Promotion of this origin decides.
+ * A user's successful Promotion of Freight other than the candidate pins
+ * the origin; one of the candidate releases it; aborted ones change nothing.
+ * (`autoPromotionHoldsChecked` remembers which Promotion was judged.)
+ */
+function updateHold(
+  holds: Record<string, Hold>,
+  checked: Record<string, string>,
+  key: string,
+  origin: string,
+  recent: StoredResource[],
+  candidate: string | undefined,
+) {
+  const last = recent.find(
+    p =>
+      p.status.phase === 'Succeeded' &&
+      (p.status.freight as { origin?: { name?: string } } | undefined)?.origin
+        ?.name === origin,
+  );
+  if (!last) return;
+  const actor = (last.metadata.annotations as JsonObject | undefined)?.[
+    CREATE_ACTOR_ANNOTATION
+  ] as string | undefined;
+  const byUser = !actor?.startsWith('controller:');
+  const freight = String(last.spec.freight);
+  // Judged once, when first seen finished: the candidate of that moment.
+  if (checked[key] === last.name) return;
+  checked[key] = last.name;
+  if (byUser && candidate !== undefined && freight !== candidate) {
+    holds[key] = {
+      freightName: freight,
+      origin: { kind: 'Warehouse', name: origin },
+      promotionName: last.name,
+      ...(actor ? { actor } : {}),
+      createdAt: String(last.status.finishedAt ?? new Date().toISOString()),
+    };
+  } else if (freight === candidate) {
+    delete holds[key];
+  }
+}
