@@ -105,7 +105,23 @@ export interface Config {
       discoveryTimeout?: string;
     };
 
-    /** Container registries. */
+    /** Stage reconciliation: health, verification, auto-promotion. */
+    stages?: {
+      /**
+       * How many Stages one backend instance reconciles at once. Default 8.
+       * @visibility backend
+       */
+      concurrency?: number;
+      /**
+       * How long an instance's claim on a Stage lasts unless renewed, as a
+       * duration; a dead instance's Stages are taken over after it.
+       * Default `10s`.
+       * @visibility backend
+       */
+      leaseDuration?: string;
+    };
+
+    /** Promotions: the step engine. */
     promotions?: {
       /**
        * How many Promotions one backend instance runs at once (one per

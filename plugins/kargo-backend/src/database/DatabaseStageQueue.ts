@@ -67,6 +67,13 @@ export class DatabaseStageQueue implements StageQueue {
     return claims;
   }
 
+  async renew(claim: StageClaim, owner: string, leaseMs: number) {
+    const renewed = await this.db(QUEUE)
+      .where({ project: claim.project, name: claim.name, owner })
+      .update({ claim_expires_at: this.clock() + leaseMs });
+    return renewed === 1;
+  }
+
   async complete(claim: StageClaim, owner: string, nextDueAt?: number) {
     const row = await this.db(QUEUE)
       .where({ project: claim.project, name: claim.name, owner })

@@ -15,6 +15,8 @@ export interface StageQueue {
     leaseMs: number;
     limit: number;
   }): Promise<StageClaim[]>;
+  /** Extends a claim still held by `owner`; false if it was lost. */
+  renew(claim: StageClaim, owner: string, leaseMs: number): Promise<boolean>;
   /**
    * Releases a claim: due again at `nextDueAt` (or settled without one),
    * or at once if it was touched while held.

@@ -203,6 +203,7 @@ describe.each(targets.map((make, i) => [i, make] as const))(
         database: target.database,
         kargo: {
           promotions: { leaseDuration: '1s', workDir: join(dir, 'work') },
+          stages: { leaseDuration: '1s' },
         },
       });
       await backend.start();

@@ -31,6 +31,20 @@ export class StageEngine extends WorkLoop<StageClaim> {
         claim: limit => queue.claimDue({ owner, leaseMs, limit }),
         run: async (claim, signal) => {
           let nextAt: number | undefined;
+          // Short leases, renewed while a reconciliation runs (health checks
+          // and measurements can take seconds): a dead instance's Stages are
+          // taken over quickly.
+          const heartbeat = setInterval(
+            () =>
+              void queue
+                .renew(claim, owner, leaseMs)
+                .catch(error =>
+                  logger.warn(
+                    `Stage "${claim.project}/${claim.name}": could not renew its claim: ${error}`,
+                  ),
+                ),
+            Math.max(250, leaseMs / 3),
+          );
           try {
             nextAt = await reconciler.reconcile(
               claim.project,
@@ -46,6 +60,8 @@ export class StageEngine extends WorkLoop<StageClaim> {
               } s: ${(error as Error).message}`,
             );
             nextAt = clock() + RETRY_AFTER_ERROR_MS;
+          } finally {
+            clearInterval(heartbeat);
           }
           await queue.complete(claim, owner, nextAt);
         },

@@ -16,6 +16,7 @@ import {
   StoredResource,
 } from '../database';
 import type { PromotionRequest } from '../promotions/PromotionCreator';
+import { durationSetting } from '../config/durationSetting';
 import { EgressPolicy } from '../promotions/steps/http/egressPolicy';
 import type { SecretsProvider } from '../secrets';
 import { createMetricProviders } from '../verification/analysis';
@@ -82,7 +83,7 @@ export async function startStageReconciliation(options: {
     queue,
     reconciler,
     owner: `${hostname()}:${process.pid}:${randomUUID()}`,
-    leaseMs: 60_000,
+    leaseMs: durationSetting(config, 'kargo.stages.leaseDuration', '10s'),
     concurrency: config.getOptionalNumber('kargo.stages.concurrency') ?? 8,
     logger,
   });
