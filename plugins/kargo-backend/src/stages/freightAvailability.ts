@@ -139,7 +139,8 @@ export function freightAvailability(
         `soaking in ${soaking
           .map(s => `"${s.upstream}"`)
           .join(all ? ' and ' : ' or ')} for ${formatDuration(
-          at - now,
+          // Whole seconds, rounded up: "59m59.898s" says nothing more.
+          Math.ceil((at - now) / 1000) * 1000,
         )} more (requiredSoakTime ${sources.requiredSoakTime})`,
       );
     } else if (unverified.length) {
