@@ -25,7 +25,7 @@ import { StepRegistry } from './promotions/StepRegistry';
 import { startPromotionEngine } from './promotions/startPromotionEngine';
 import { createBuiltinPromotionSteps } from './promotions/steps';
 import { ConfigCredentialsProvider } from './warehouses/credentials/ConfigCredentialsProvider';
-import { mkdtemp } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ExtensionRegistry } from './extensions/ExtensionRegistry';
@@ -131,6 +131,7 @@ export const kargoPlugin = createBackendPlugin({
         refresh = (project, name) => warehouses.refresh(project, name);
 
         const secrets = ConfigSecretsProvider.fromConfig(config);
+        const gitHomeDir = await mkdtemp(join(tmpdir(), 'kargo-git-steps-'));
         const promotions = await startPromotionEngine({
           config,
           logger,
@@ -142,7 +143,7 @@ export const kargoPlugin = createBackendPlugin({
               store,
               applier,
               credentials: ConfigCredentialsProvider.fromConfig(config),
-              gitHomeDir: await mkdtemp(join(tmpdir(), 'kargo-git-steps-')),
+              gitHomeDir,
             }),
             ...steps.all(),
           ]),
@@ -159,6 +160,11 @@ export const kargoPlugin = createBackendPlugin({
           afterRun: () => pokeStages(),
         });
         wakePromotions = () => void promotions.engine.poke();
+        deps.lifecycle.addShutdownHook(async () => {
+          // Git's HOME for the steps: gone only once no step runs any more.
+          await promotions.engine.stop();
+          await rm(gitHomeDir, { recursive: true, force: true });
+        });
 
         const stages = await startStageReconciliation({
           config,

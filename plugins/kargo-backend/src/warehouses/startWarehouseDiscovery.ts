@@ -6,7 +6,7 @@ import type {
 } from '@backstage/backend-plugin-api';
 import type { ArtifactSubscriber } from '@kargo-backstage/plugin-kargo-node';
 import { randomUUID } from 'node:crypto';
-import { mkdtemp } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { durationSetting } from '../config/durationSetting';
@@ -80,7 +80,11 @@ export async function startWarehouseDiscovery(options: {
       await queue.prune();
     },
   });
-  options.lifecycle.addShutdownHook(() => reconciler.idle());
+  options.lifecycle.addShutdownHook(async () => {
+    await reconciler.idle();
+    // Scratch clones of this process only: nothing else uses them.
+    await rm(workDir, { recursive: true, force: true });
+  });
 
   return {
     async refresh(project: string, name: string): Promise<boolean> {
