@@ -19,9 +19,12 @@ import {
   createHttpServer,
 } from '@backstage/backend-defaults/rootHttpRouter';
 import {
+  BackendFeature,
   coreServices,
   createServiceFactory,
 } from '@backstage/backend-plugin-api';
+import { schedulerServiceFactory } from '@backstage/backend-defaults/scheduler';
+import { metricsServiceFactory } from '@backstage/backend-defaults/alpha';
 import { createSpecializedBackend } from '@backstage/backend-app-api';
 import { mockServices } from '@backstage/backend-test-utils';
 import type { Entity } from '@backstage/catalog-model';
@@ -42,6 +45,16 @@ export async function startBenchBackend(
   entities: Entity[],
   /** Root config (mockServices.rootConfig data); none by default. */
   rootConfig?: JsonObject,
+  options: {
+    /**
+     * Backstage's real scheduler (tasks tick at their frequency, global ones
+     * through the database) instead of the mock, which runs each task once.
+     */
+    realScheduler?: boolean;
+    /** Start the Kargo plugin (default true); extra features (modules). */
+    kargo?: boolean;
+    features?: BackendFeature[];
+  } = {},
 ): Promise<BenchBackend> {
   let server: ExtendedHttpServer | undefined;
   const loopbackRootHttpRouter = createServiceFactory({
@@ -89,15 +102,20 @@ export async function startBenchBackend(
       mockServices.rootHealth.factory(),
       mockServices.rootLifecycle.factory(),
       mockServices.rootLogger.factory(),
-      mockServices.scheduler.factory(),
+      options.realScheduler
+        ? schedulerServiceFactory
+        : mockServices.scheduler.factory(),
       mockServices.userInfo.factory(),
       mockServices.urlReader.factory(),
       mockServices.events.factory(),
       mockServices.discovery.factory(),
       loopbackRootHttpRouter,
+      // The real scheduler's dependency (OpenTelemetry meters, no exporter).
+      ...(options.realScheduler ? [metricsServiceFactory] : []),
     ],
   });
-  backend.add(kargoPlugin);
+  if (options.kargo !== false) backend.add(kargoPlugin);
+  for (const feature of options.features ?? []) backend.add(feature);
   backend.add(mockServices.database.factory({ knex }));
   backend.add(
     mockServices.permissions.factory({ result: AuthorizeResult.ALLOW }),

@@ -3,7 +3,8 @@
  * `npm run bench`: the Kargo backend benchmark.
  *
  *   npm run bench [-- --no-write]
- *     [-- --only sqlite|postgres|discovery|promotions|promotions-sqlite|promotions-postgres]
+ *     [-- --only sqlite|postgres|discovery|promotions|promotions-sqlite|promotions-postgres
+ *                |stages|stages-sqlite|stages-postgres]
  *
  * Runs each database in a child process of its own (fresh RSS, nothing shared),
  * then the database-independent Warehouse discovery section in another one,
@@ -45,6 +46,12 @@ import {
   titles,
 } from './report';
 import { DatabaseResult, RunOptions, runDatabase } from './run';
+import {
+  runStages,
+  StagesOptions,
+  stagesDescription,
+  StagesResult,
+} from './stages';
 
 const OPTIONS: RunOptions = {
   applyCount: 1000,
@@ -78,21 +85,33 @@ const PROMOTIONS_OPTIONS: PromotionsOptions = {
   },
 };
 
+const STAGES_OPTIONS: StagesOptions = {
+  warehouses: 50,
+  freight: 5000,
+  settleReps: 10,
+  idleSeconds: 30,
+};
+
 type ChildKind =
   | DatabaseKind
   | 'discovery'
   | 'promotions-sqlite'
-  | 'promotions-postgres';
+  | 'promotions-postgres'
+  | 'stages-sqlite'
+  | 'stages-postgres';
 const CHILD_KINDS: ChildKind[] = [
   'sqlite',
   'postgres',
   'discovery',
   'promotions-sqlite',
   'promotions-postgres',
+  'stages-sqlite',
+  'stages-postgres',
 ];
 /** `--only` takes a child kind or a section (several children). */
 const SECTIONS: Record<string, ChildKind[]> = {
   promotions: ['promotions-sqlite', 'promotions-postgres'],
+  stages: ['stages-sqlite', 'stages-postgres'],
 };
 
 /** A child still running after this long is killed and the run fails. */
@@ -106,6 +125,9 @@ const CHILD_TIMEOUT_MS: Record<ChildKind, number> = {
   // the single Promotion's 2 × 18 reps (~2-4 minutes in all when healthy).
   'promotions-sqlite': 700_000,
   'promotions-postgres': 600_000,
+  // Fixture load and first settle, 10 settles, 2 × 30 s idle (~2-4 minutes).
+  'stages-sqlite': 600_000,
+  'stages-postgres': 600_000,
 };
 const DOC = resolve(__dirname, '../../../docs/benchmarks.md');
 
@@ -114,6 +136,7 @@ type ChildMessage =
   | { type: 'result'; result: DatabaseResult }
   | { type: 'discovery'; result: DiscoveryResult }
   | { type: 'promotions'; result: PromotionsResult }
+  | { type: 'stages'; result: StagesResult }
   | { type: 'unavailable'; reason: string };
 
 const redact = (url: string) =>
@@ -152,7 +175,10 @@ async function child(kind: ChildKind) {
     send({ type: 'log', line });
   };
   try {
-    if (kind.startsWith('promotions')) {
+    if (kind.startsWith('stages')) {
+      const result = await runStages(provider, STAGES_OPTIONS, log);
+      await send({ type: 'stages', result });
+    } else if (kind.startsWith('promotions')) {
       const result = await runPromotions(
         provider,
         PROMOTIONS_OPTIONS,
@@ -240,6 +266,7 @@ async function main() {
   const results: DatabaseResult[] = [];
   let discovery: DiscoveryResult | undefined;
   const promotions: PromotionsResult[] = [];
+  const stages: StagesResult[] = [];
   const skipped: string[] = [];
   let failed = false;
   for (const kind of kinds) {
@@ -263,9 +290,10 @@ async function main() {
         ]);
         if (ci) failed = true;
       }
-    } else if (answer?.type === 'promotions') {
+    } else if (answer?.type === 'promotions' || answer?.type === 'stages') {
       const p = answer.result;
-      promotions.push(p);
+      if (answer.type === 'stages') stages.push(answer.result);
+      else promotions.push(answer.result);
       console.log(`  [${kind}] done in ${p.seconds.toFixed(0)} s`);
       if (p.failures.length) {
         loud(p.failures.map(f => `FAILED ${f}`));
@@ -281,19 +309,19 @@ async function main() {
         if (ci) failed = true;
       }
     } else if (answer?.type === 'unavailable' && kind !== 'postgres') {
-      // The promotions section on a PostgreSQL that is not there.
-      promotions.push({
+      // The promotions or stages section on a PostgreSQL that is not there.
+      (kind.startsWith('stages') ? stages : promotions).push({
         database: 'PostgreSQL',
         version: 'not reachable',
         figures: [],
         notes: [],
-        skipped: [`promotions on PostgreSQL: no server (${answer.reason})`],
+        skipped: [`${kind}: no server (${answer.reason})`],
         failures: [],
         seconds: 0,
       });
       loud([
         `PostgreSQL is NOT reachable: ${answer.reason}`,
-        'The promotion figures on PostgreSQL are SKIPPED. Start it with `npm run servers`',
+        `The ${kind} figures are SKIPPED. Start it with \`npm run servers\``,
         'and run `npm run bench` again (or point KARGO_BENCH_POSTGRES_URL at a server).',
         ci
           ? 'CI=true: a missing PostgreSQL fails the run.'
@@ -357,8 +385,27 @@ async function main() {
       for (const n of p.notes) console.log(`  - ${n}`);
     }
   }
+  if (stages.length) {
+    console.log('\nStages:\n');
+    const figures = stages.flatMap(r => r.figures);
+    console.log(
+      figures.length
+        ? textTable(FIGURE_HEADER, figureRows(figures))
+        : 'No Stage figures.',
+    );
+    console.log('');
+    for (const p of stages) {
+      console.log(`${p.database}: ${p.version}`);
+      for (const s of p.skipped) console.log(`  - SKIPPED: ${s}`);
+      for (const f of p.failures) console.log(`  - FAILED: ${f}`);
+      for (const n of p.notes) console.log(`  - ${n}`);
+    }
+  }
   console.log(`\nTotal run time: ${totalSeconds.toFixed(0)} s`);
-  if (write && (results.length || discovery || promotions.length)) {
+  if (
+    write &&
+    (results.length || discovery || promotions.length || stages.length)
+  ) {
     mkdirSync(dirname(DOC), { recursive: true });
     writeFileSync(
       DOC,
@@ -373,6 +420,10 @@ async function main() {
         promotions: {
           results: promotions,
           description: promotionsDescription(PROMOTIONS_OPTIONS),
+        },
+        stages: {
+          results: stages,
+          description: stagesDescription(STAGES_OPTIONS),
         },
       }),
     );

@@ -7,6 +7,7 @@ import type { DiscoveryResult } from './discovery/types';
 import type { BenchFigure, FigureStat } from './figures';
 import { FIXTURE_DESCRIPTION } from './fixtures';
 import type { PromotionsResult } from './promotions/types';
+import type { StagesResult } from './stages';
 import type { DatabaseResult, Figure, RunOptions } from './run';
 
 export type Machine = {
@@ -202,6 +203,7 @@ export function markdown(args: {
   totalSeconds: number;
   discovery?: DiscoveryResult;
   promotions?: { results: PromotionsResult[]; description: string[] };
+  stages?: { results: StagesResult[]; description: string[] };
 }): string {
   const { machine: m, options, results, skipped, backend, discovery } = args;
   const names = titles(options);
@@ -279,6 +281,10 @@ ${discovery ? discoveryMarkdown(discovery) : ''}${
     args.promotions?.results.length
       ? promotionsMarkdown(args.promotions.results, args.promotions.description)
       : ''
+  }${
+    args.stages?.results.length
+      ? stagesMarkdown(args.stages.results, args.stages.description)
+      : ''
   }`;
 }
 
@@ -350,4 +356,42 @@ export function promotionsMarkdown(
     ...[...baselines].map(([title, text]) => `- **${title}**: ${text}.`),
   ];
   return `\n## Promotions\n\n${body.join('\n')}\n`;
+}
+
+/** The "Stages" section of docs/benchmarks.md (issue 5). */
+export function stagesMarkdown(
+  results: StagesResult[],
+  description: string[],
+): string {
+  const figures = results.flatMap(r => r.figures);
+  const body = [
+    figures.length
+      ? markdownTable(FIGURE_HEADER, figureRows(figures))
+      : 'No Stage figures in this run.',
+    '',
+    'Run in a Node process of its own per database. Ratios are Kargo ÷',
+    'baseline: above 1 means the engine is slower. Percentiles are',
+    'nearest-rank.',
+    '',
+    '### What runs',
+    '',
+    ...description.map(d => `- ${d}.`),
+    ...results.flatMap(r => [
+      '',
+      `### ${r.database}`,
+      '',
+      `- ${r.version}`,
+      ...r.skipped.map(s => `- SKIPPED: ${s}`),
+      ...r.failures.map(f => `- FAILED: ${f}`),
+      ...r.notes.map(n => `- ${n}`),
+      `- run time: ${r.seconds.toFixed(0)} s`,
+    ]),
+    '',
+    '### Baselines',
+    '',
+    ...[...new Map(figures.map(f => [f.title, f.baseline]))].map(
+      ([title, text]) => `- **${title}**: ${text}.`,
+    ),
+  ];
+  return `\n## Stages\n\n${body.join('\n')}\n`;
 }
