@@ -307,6 +307,12 @@ export class DatabaseKargoStore implements KargoStore {
     key: ResourceKey,
     next: (current: StoredResource) => JsonObject,
   ): Promise<StoredResource> {
+    // In a transaction of its own the read and the write cannot interleave
+    // with another writer's (PostgreSQL: the row lock; SQLite: one writer),
+    // so many concurrent writers of one row never exhaust the retries.
+    if (!this.db.isTransaction) {
+      return this.transaction(tx => tx.updateStatusWith(key, next));
+    }
     return this.compareAndSet(
       key,
       undefined,
