@@ -32,7 +32,7 @@ export function validateSparse(index: number, sparse: string[] | undefined) {
  * Makes sure `branch` exists in the clone (a bare clone has every remote
  * branch as a local one). A missing branch is an error unless `create`: then
  * an orphan branch with one empty "Initial commit" is made and pushed, as
- * Kargo does. Returns the ref to check out.
+ * Kargo does. Returns the branch to check out, and its commit when known.
  */
 export async function ensureBranch(
   ctx: PromotionStepContext,
@@ -45,18 +45,27 @@ export async function ensureBranch(
     identity: GitIdentity;
     field: string;
   },
-): Promise<string> {
+): Promise<{ name: string; commit?: string }> {
   const { bareDir, branch, repoURL } = options;
-  await checkBranchName(session, bareDir, options.field, branch);
+  // `check-ref-format --branch` refuses these even where the ref exists.
+  if (branch === 'HEAD' || branch.startsWith('-')) {
+    throw new TerminalStepError(
+      `${options.field}: "${branch}" is not a valid branch name`,
+    );
+  }
   const ref = `refs/heads/${branch}`;
-  const exists = async () =>
-    (
-      await session.exec(['show-ref', '--verify', '--quiet', ref], {
-        cwd: bareDir,
-        operation: `looking up branch ${branch}`,
-      })
-    ).code === 0;
-  if (await exists()) return branch;
+  // An existing branch has a valid name (git made the ref): one process
+  // answers both and gives its commit. show-ref takes the name verbatim
+  // (no revision syntax such as main~1).
+  const found = await session.exec(['show-ref', '--verify', ref], {
+    cwd: bareDir,
+    operation: `looking up branch ${branch}`,
+  });
+  const [tip, name] = found.stdout.trim().split(' ');
+  if (found.code === 0 && name === ref && /^[0-9a-f]{40,64}$/.test(tip)) {
+    return { name: branch, commit: tip };
+  }
+  await checkBranchName(session, bareDir, options.field, branch);
   const url = displayURL(repoURL);
   if (!options.create) {
     throw new Error(
@@ -85,7 +94,7 @@ export async function ensureBranch(
     ctx.log(
       `Created branch "${branch}" (orphan, empty initial commit) in ${url}`,
     );
-    return branch;
+    return { name: branch, commit };
   }
   // Another Promotion may have created it meanwhile: use theirs.
   const fetched = await session.exec(
@@ -98,7 +107,7 @@ export async function ensureBranch(
   );
   if (fetched.code === 0) {
     ctx.log(`Branch "${branch}" appeared in ${url} meanwhile; using it`);
-    return branch;
+    return { name: branch };
   }
   throw session.failure(push, {
     cwd: bareDir,
@@ -121,6 +130,8 @@ export async function addCheckout(
     checkout: GitCheckoutConfig;
     /** The branch to check out (already ensured), if any. */
     ref?: string;
+    /** The branch's commit, when known: HEAD of the new working tree. */
+    head?: string;
     recurseSubmodules: boolean;
     repoURL: string;
   },
@@ -128,12 +139,15 @@ export async function addCheckout(
   const { bareDir, dir, checkout } = options;
   let ref = options.ref;
   let what = `branch ${ref}`;
+  let head = options.head;
   if (checkout.commit) {
     ref = checkout.commit;
     what = `commit ${ref}`;
+    head = undefined;
   } else if (checkout.tag) {
     ref = `refs/tags/${checkout.tag}`;
     what = `tag ${checkout.tag}`;
+    head = undefined;
   } else if (!ref) {
     // Git would name a new branch after the directory; Kargo's "no ref"
     // means the repository's default branch.
@@ -178,7 +192,9 @@ export async function addCheckout(
       },
     );
   }
-  const head = await session.run(['rev-parse', 'HEAD'], {
+  // Nothing else uses this private clone: a branch checks out at the
+  // commit its ref held a moment ago.
+  head ??= await session.run(['rev-parse', 'HEAD'], {
     cwd: dir,
     operation: `reading HEAD of ${checkout.path}`,
   });

@@ -130,6 +130,21 @@ describe('git-clone', () => {
     expect(h.remote('for-each-ref', 'refs/heads/stage/qa')).toBe('');
   });
 
+  it('refuses a branch name git would not accept, also one that reads as a revision', async () => {
+    for (const branch of ['main~1', 'HEAD', 'a..b']) {
+      await expect(
+        h.run('git-clone', {
+          repoURL: h.repoURL,
+          checkout: [{ branch, path: 'out' }],
+        }),
+      ).rejects.toThrow(
+        new TerminalStepError(
+          `checkout[0].branch: "${branch}" is not a valid branch name`,
+        ),
+      );
+    }
+  });
+
   it('stores the configured author in the clone for later commits and tags', async () => {
     await h.run('git-clone', {
       repoURL: h.repoURL,

@@ -102,6 +102,17 @@ async function cloneRepository(
     auth,
   );
   const bareDir = join(stateDir, 'repo.git');
+  // Settings for this clone and every working tree of it, as Kargo keeps
+  // them in the clone's private "global" configuration; `clone -c` writes
+  // them into the new repository (no `git config` process of their own).
+  const identity = config.author
+    ? { name: config.author.name, email: config.author.email }
+    : deps.author ?? KARGO_DEFAULT_IDENTITY;
+  const settings: Array<[string, string]> = [
+    ['user.name', identity.name],
+    ['user.email', identity.email],
+  ];
+  if (config.insecureSkipTLSVerify) settings.push(['http.sslVerify', 'false']);
   const insecure = config.insecureSkipTLSVerify
     ? ['-c', 'http.sslVerify=false']
     : [];
@@ -111,6 +122,7 @@ async function cloneRepository(
       'clone',
       '--bare',
       '--quiet',
+      ...settings.flatMap(([key, value]) => ['-c', `${key}=${value}`]),
       ...(config.blobless ? ['--filter=blob:none'] : []),
       '--',
       config.repoURL,
@@ -120,27 +132,10 @@ async function cloneRepository(
   );
   ctx.log(`Cloned ${url}${config.blobless ? ' (blobless)' : ''}`);
 
-  // Settings for this clone and every working tree of it, as Kargo keeps
-  // them in the clone's private "global" configuration.
-  const identity = config.author
-    ? { name: config.author.name, email: config.author.email }
-    : deps.author ?? KARGO_DEFAULT_IDENTITY;
-  const settings: Array<[string, string]> = [
-    ['user.name', identity.name],
-    ['user.email', identity.email],
-  ];
-  if (config.insecureSkipTLSVerify) settings.push(['http.sslVerify', 'false']);
-  for (const [key, value] of settings) {
-    await session.run(['config', key, value], {
-      cwd: bareDir,
-      operation: `configuring ${key}`,
-    });
-  }
-
   const commits: JsonObject = {};
   const journal: string[] = [];
   for (const [i, { checkout, dir, key }] of planned.entries()) {
-    const ref = checkout.branch
+    const branch = checkout.branch
       ? await ensureBranch(ctx, session, {
           bareDir,
           repoURL: config.repoURL,
@@ -156,7 +151,8 @@ async function cloneRepository(
       bareDir,
       dir,
       checkout,
-      ref,
+      ref: branch?.name,
+      head: branch?.commit,
       recurseSubmodules: config.recurseSubmodules ?? false,
       repoURL: config.repoURL,
     });

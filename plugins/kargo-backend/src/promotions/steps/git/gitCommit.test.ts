@@ -99,6 +99,31 @@ describe('git-commit, git-clear and git-tag', () => {
       expect(h.git('out', 'rev-list', '--count', 'HEAD')).toBe('2');
     });
 
+    it('commits on a branch without commits yet (an orphan branch), and pushes it', async () => {
+      h.git('out', 'checkout', '--quiet', '--orphan', 'fresh');
+      h.git('out', 'rm', '-r', '--quiet', '--cached', '.');
+      const result = await h.run('git-commit', {
+        path: 'out',
+        message: 'root',
+      });
+      expect(result.status).toBe('Succeeded');
+      expect(h.git('out', 'rev-list', '--count', 'HEAD')).toBe('1');
+      expect(result.output!.commit).toBe(h.git('out', 'rev-parse', 'HEAD'));
+      const pushed = await h.run('git-push', { path: 'out' });
+      expect(pushed.output).toEqual({
+        branch: 'fresh',
+        commit: result.output!.commit,
+      });
+      expect(h.remote('rev-parse', 'fresh')).toBe(result.output!.commit);
+    });
+
+    it('fails (does not skip) when git refuses a commit of staged changes', async () => {
+      await writeFile(join(h.workDir, 'out/x'), 'x');
+      await expect(
+        h.run('git-commit', { path: 'out', message: '   ' }),
+      ).rejects.toThrow(/committing in out failed: .*empty commit message/);
+    });
+
     it('refuses a directory that is not a working tree, or whose repository is elsewhere', async () => {
       await mkdir(join(h.workDir, 'plain'));
       await expect(

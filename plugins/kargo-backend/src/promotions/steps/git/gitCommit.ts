@@ -42,12 +42,23 @@ async function commitChanges(
   const wt = await openWorkTree(ctx, session, config.path);
   const local = { cwd: wt.dir, operation: `committing in ${config.path}` };
   await session.run(['add', '--all', '.'], local);
-  const status = await session.run(
-    ['status', '--porcelain', '--untracked-files=all'],
-    local,
+  const identity = config.author
+    ? { name: config.author.name, email: config.author.email }
+    : repositoryIdentity(wt, deps.author ?? KARGO_DEFAULT_IDENTITY);
+  // Commit straight away; only when git refuses does `git status` tell
+  // "nothing to commit" (Skipped) from a real failure. One process less
+  // whenever there is something to commit.
+  const committed = await session.exec(
+    ['commit', '--quiet', '-m', config.message],
+    { ...local, identity },
   );
-  if (status === '') {
-    const head = await headCommit(session, wt);
+  if (committed.code !== 0) {
+    const status = await session.run(
+      ['status', '--porcelain', '--untracked-files=all'],
+      local,
+    );
+    if (status !== '') throw session.failure(committed, local);
+    const head = wt.head ?? (await headCommit(session, wt));
     ctx.log(`Nothing to commit in ${config.path}; HEAD is ${head}`);
     return {
       status: 'Skipped',
@@ -55,17 +66,6 @@ async function commitChanges(
       output: { commit: head },
     };
   }
-  const identity = config.author
-    ? { name: config.author.name, email: config.author.email }
-    : await repositoryIdentity(
-        session,
-        wt.dir,
-        deps.author ?? KARGO_DEFAULT_IDENTITY,
-      );
-  await session.run(['commit', '--quiet', '-m', config.message], {
-    ...local,
-    identity,
-  });
   const head = await headCommit(session, wt);
   ctx.log(
     `Committed ${head} in ${config.path} as ${identity.name} <${identity.email}>`,

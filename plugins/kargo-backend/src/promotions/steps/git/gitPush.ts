@@ -21,7 +21,6 @@ import { gitPushSchema, GitPushConfig } from './schemas';
 import {
   checkBranchName,
   currentBranch,
-  gitConfigValue,
   headCommit,
   KARGO_DEFAULT_IDENTITY,
   openWorkTree,
@@ -29,13 +28,20 @@ import {
   WorkTree,
 } from './workTree';
 
+/** Branches whose last push BranchLocks remembers (one entry each). */
+const MAX_REMEMBERED = 1000;
+
 /**
  * Serializes pushes to one branch of one repository within this backend,
  * as Kargo does per controller: concurrent Promotions then rebase on each
- * other's commits instead of racing.
+ * other's commits instead of racing. It also remembers the last commit this
+ * backend pushed to each branch: a Promotion whose HEAD does not contain it
+ * cloned before that push, so its own push would be refused, and it
+ * integrates before its first push instead (as Kargo always does).
  */
 class BranchLocks {
   private readonly tails = new Map<string, Promise<unknown>>();
+  private readonly pushed = new Map<string, string>();
 
   async with<T>(key: string, work: () => Promise<T>): Promise<T> {
     const previous = this.tails.get(key) ?? Promise.resolve();
@@ -45,6 +51,20 @@ class BranchLocks {
       return await mine;
     } finally {
       if (this.tails.get(key) === mine) this.tails.delete(key);
+    }
+  }
+
+  /** The commit this backend last pushed to the branch, if remembered. */
+  lastPushed(key: string): string | undefined {
+    return this.pushed.get(key);
+  }
+
+  remember(key: string, commit: string): void {
+    this.pushed.delete(key);
+    this.pushed.set(key, commit);
+    // Bounded: generated branches are one per Promotion.
+    if (this.pushed.size > MAX_REMEMBERED) {
+      this.pushed.delete(this.pushed.keys().next().value!);
     }
   }
 }
@@ -74,6 +94,19 @@ async function alreadyPushed(
   return isAncestor(session, wt, head, `refs/remotes/origin/${branch}`);
 }
 
+/** isAncestor, false when `commit` is not in the repository at all. */
+async function contains(
+  session: GitSession,
+  wt: WorkTree,
+  commit: string,
+): Promise<boolean> {
+  const result = await session.exec(
+    ['merge-base', '--is-ancestor', commit, 'HEAD'],
+    { cwd: wt.dir, operation: 'comparing commits' },
+  );
+  return result.code === 0;
+}
+
 async function push(
   deps: GitStepDeps,
   locks: BranchLocks,
@@ -82,7 +115,7 @@ async function push(
   const config = ctx.config as unknown as GitPushConfig;
   const probe = await GitSession.open(deps.toolbox, ctx.workDir, ctx.signal);
   const wt = await openWorkTree(ctx, probe, config.path);
-  const repoURL = await gitConfigValue(probe, wt.dir, 'remote.origin.url');
+  const repoURL = wt.settings.originURL;
   if (!repoURL) {
     throw new TerminalStepError(
       `path: the repository of "${config.path}" has no remote "origin" to push to`,
@@ -97,12 +130,15 @@ async function push(
   );
   const url = displayURL(repoURL);
   // A stopped rebase also detaches HEAD: undo it before reading the branch.
+  let branchNow = wt.branch;
+  let headNow = wt.head;
   if (await abandonStoppedIntegration(session, wt)) {
     ctx.log(
       `Undid a rebase or merge an earlier attempt left stopped in ${config.path}`,
     );
+    branchNow = await currentBranch(session, wt);
+    headNow = undefined;
   }
-  const branchNow = await currentBranch(session, wt);
   const output = (head: string, branch: string): JsonObject => {
     const out: JsonObject = { commit: head };
     if (branch) out.branch = branch;
@@ -115,7 +151,7 @@ async function push(
     await pushTag(ctx, session, wt, { repoURL, tag: config.tag });
     return {
       status: 'Succeeded',
-      output: output(await headCommit(session, wt), branchNow),
+      output: output(headNow ?? (await headCommit(session, wt)), branchNow),
     };
   }
 
@@ -128,14 +164,17 @@ async function push(
       `path: "${config.path}" has no branch checked out (a commit or tag checkout); set targetBranch or generateTargetBranch`,
     );
   }
-  await checkBranchName(session, wt.dir, 'targetBranch', branch);
+  // The checked-out branch is a valid name: git made it.
+  if (branch !== branchNow || branch === 'HEAD' || branch.startsWith('-')) {
+    await checkBranchName(session, wt.dir, 'targetBranch', branch);
+  }
   // A generated branch belongs to this Promotion alone: Kargo force-pushes
   // it, so a Promotion that starts over does not trip over its own branch.
   const force = (config.force ?? false) || generated !== undefined;
 
   const key = `${normalizeGitURL(repoURL)}\n${branch}`;
   return locks.with(key, async () => {
-    let head = await headCommit(session, wt);
+    let head = headNow ?? (await headCommit(session, wt));
     if (
       (ctx.resumed || ctx.attempt > 1) &&
       (await alreadyPushed(session, wt, repoURL, branch, head))
@@ -145,19 +184,21 @@ async function push(
       );
       return { status: 'Succeeded', output: output(head, branch) };
     }
+    const last = force ? undefined : locks.lastPushed(key);
+    let pushed: { integrated: boolean };
     try {
-      await pushBranch(ctx, session, wt, {
+      pushed = await pushBranch(ctx, session, wt, {
         repoURL,
         branch,
         force,
         policy: deps.pushIntegrationPolicy,
         maxAttempts: config.maxAttempts ?? 10,
         baseDelayMs: deps.pushRetryDelayMs,
-        identity: await repositoryIdentity(
-          session,
-          wt.dir,
-          deps.author ?? KARGO_DEFAULT_IDENTITY,
-        ),
+        identity: repositoryIdentity(wt, deps.author ?? KARGO_DEFAULT_IDENTITY),
+        integrateFirst:
+          last !== undefined &&
+          last !== head &&
+          !(await contains(session, wt, last)),
       });
     } catch (error) {
       if (error instanceof IntegrationConflict) {
@@ -165,7 +206,8 @@ async function push(
       }
       throw error;
     }
-    head = await headCommit(session, wt);
+    if (pushed.integrated) head = await headCommit(session, wt);
+    locks.remember(key, head);
     return { status: 'Succeeded', output: output(head, branch) };
   });
 }

@@ -86,6 +86,114 @@ describe('git-push with a moving remote branch', () => {
     expect(h.remote('show', 'main:a.txt')).toBe('A');
   });
 
+  it('pushes first: a branch that did not move is pushed without a fetch', async () => {
+    await h.cloneInto('a');
+    const id = await h.commitFile('a', 'a.txt', 'A\n');
+    const before = h.server.requests.length;
+
+    const result = await h.run('git-push', { path: 'a' });
+
+    expect(result.output).toEqual({ branch: 'main', commit: id });
+    expect(h.remote('rev-parse', 'main')).toBe(id);
+    const requests = h.server.requests.slice(before);
+    expect(requests.filter(r => r.url.includes('git-upload-pack'))).toEqual([]);
+    expect(result.logs.join('\n')).not.toMatch(/moved/);
+  });
+
+  it('integrates at once, without waiting, when its first push finds the branch moved since the clone', async () => {
+    await h.cloneInto('a');
+    await h.commitFile('a', 'a.txt', 'A\n');
+    const other = h.landElsewhere('c.txt', 'C\n');
+    const started = Date.now();
+
+    const result = await h.run(
+      'git-push',
+      { path: 'a' },
+      { steps: h.createSteps({ pushRetryDelayMs: 60_000 }) },
+    );
+
+    expect(result.status).toBe('Succeeded');
+    expect(Date.now() - started).toBeLessThan(30_000);
+    expect(result.logs.join('\n')).toMatch(
+      /moved before the push \(attempt 1\); integrating its new commits and pushing again/,
+    );
+    expect(result.logs.join('\n')).toMatch(/on attempt 2/);
+    expect(h.remote('rev-parse', 'main')).toBe(result.output!.commit);
+    expect(h.remote('rev-parse', 'main^')).toBe(other);
+  });
+
+  it('waits before trying again when the branch moves between its rebase and its push', async () => {
+    const real = createGitProcessRunner();
+    let moved = 0;
+    const runner: GitRunner = async invocation => {
+      if (invocation.args.includes('HEAD:refs/heads/main') && moved < 2) {
+        h.landElsewhere(`moved-${moved++}.txt`, 'x\n');
+      }
+      return real(invocation);
+    };
+    await h.cloneInto('a');
+    await h.commitFile('a', 'a.txt', 'A\n');
+
+    const result = await h.run(
+      'git-push',
+      { path: 'a' },
+      { steps: h.createSteps({ runner }) },
+    );
+
+    const logs = result.logs.join('\n');
+    expect(logs).toMatch(/\(attempt 1\); integrating its new commits/);
+    expect(logs).toMatch(/\(attempt 2\); retrying in \d+ ms/);
+    expect(logs).toMatch(/on attempt 3/);
+    expect(h.remote('rev-parse', 'main')).toBe(result.output!.commit);
+    expect(h.remote('rev-list', '--count', 'main')).toBe('4');
+  });
+
+  it('with maxAttempts 1, integrates before its only push, as Kargo does', async () => {
+    await h.cloneInto('a');
+    await h.commitFile('a', 'a.txt', 'A\n');
+    h.landElsewhere('c.txt', 'C\n');
+
+    const result = await h.run(
+      'git-push',
+      { path: 'a', maxAttempts: 1 },
+      { steps: h.createSteps() },
+    );
+
+    expect(result.status).toBe('Succeeded');
+    expect(result.logs.join('\n')).not.toMatch(/moved/);
+    expect(h.remote('show', 'main:c.txt')).toBe('C');
+    expect(h.remote('show', 'main:a.txt')).toBe('A');
+  });
+
+  it('integrates before its first push when this backend pushed to the branch since the clone', async () => {
+    await h.cloneInto('a');
+    await h.cloneInto('b');
+    await h.commitFile('a', 'a.txt', 'A\n');
+    await h.commitFile('b', 'b.txt', 'B\n');
+    const first = h.receivePacks();
+    await h.run('git-push', { path: 'a' });
+    const onePush = h.receivePacks() - first;
+
+    const result = await h.run('git-push', { path: 'b' });
+
+    expect(result.status).toBe('Succeeded');
+    // As many requests as one push: none was refused.
+    expect(h.receivePacks() - first - onePush).toBe(onePush);
+    expect(result.logs.join('\n')).not.toMatch(/moved/);
+    expect(h.remote('rev-list', '--count', 'main')).toBe('3');
+
+    // A clone made after that push pushes first again.
+    await h.cloneInto('c');
+    await h.commitFile('c', 'c.txt', 'C\n');
+    const before = h.server.requests.length;
+    await h.run('git-push', { path: 'c' });
+    expect(
+      h.server.requests
+        .slice(before)
+        .filter(r => r.url.includes('git-upload-pack')),
+    ).toEqual([]);
+  });
+
   it('gives up after maxAttempts when the branch keeps moving; abort stops the waiting', async () => {
     const real = createGitProcessRunner();
     let n = 0;

@@ -42,7 +42,7 @@ async function createTag(
   if (valid.code !== 0 || config.tag.startsWith('-')) {
     throw new TerminalStepError(`tag: "${config.tag}" is not a valid tag name`);
   }
-  const head = await headCommit(session, wt);
+  const head = wt.head ?? (await headCommit(session, wt));
   if (ctx.resumed || ctx.attempt > 1) {
     const existing = await session.exec(
       [
@@ -58,9 +58,8 @@ async function createTag(
       return { status: 'Succeeded', output: { commit: head } };
     }
   }
-  const identity = await repositoryIdentity(
-    session,
-    wt.dir,
+  const identity = repositoryIdentity(
+    wt,
     deps.author ?? KARGO_DEFAULT_IDENTITY,
   );
   const result = await session.exec(

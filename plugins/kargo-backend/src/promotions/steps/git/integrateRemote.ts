@@ -1,5 +1,4 @@
 import { existsSync } from 'node:fs';
-import { resolve } from 'node:path';
 import { displayURL } from '../../../warehouses/discovery/git/gitErrors';
 import { PushIntegrationPolicy } from './deps';
 import { GitIdentity, GitSession } from './gitSession';
@@ -100,20 +99,20 @@ async function inProgress(session: GitSession, wt: WorkTree, what: string) {
  * Undoes a rebase or merge that an earlier attempt left stopped half-way
  * (it was killed: the backend stopped, or the Promotion lost its lease), so
  * that the working tree is back on its own commits. True when it did.
+ * The state's locations come from openWorkTree: no git process is started
+ * unless there is something to undo.
  */
 export async function abandonStoppedIntegration(
   session: GitSession,
   wt: WorkTree,
 ): Promise<boolean> {
   const call = { cwd: wt.dir, operation: 'undoing a stopped rebase' };
-  for (const dir of ['rebase-merge', 'rebase-apply']) {
-    const path = await session.run(['rev-parse', '--git-path', dir], call);
-    if (existsSync(resolve(wt.dir, path))) {
-      await session.run(['rebase', '--abort'], call);
-      return true;
-    }
+  const { rebaseMerge, rebaseApply, mergeHead } = wt.stopped;
+  if (existsSync(rebaseMerge) || existsSync(rebaseApply)) {
+    await session.run(['rebase', '--abort'], call);
+    return true;
   }
-  if (await inProgress(session, wt, 'MERGE_HEAD')) {
+  if (existsSync(mergeHead)) {
     await session.run(['merge', '--abort'], call);
     return true;
   }

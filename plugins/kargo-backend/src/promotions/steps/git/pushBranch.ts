@@ -55,11 +55,28 @@ function sleep(ms: number, signal: AbortSignal): Promise<void> {
 }
 
 /**
- * Pushes HEAD to `branch`. Unless forced, every attempt first integrates
- * what landed on the remote branch (Kargo: "each attempt, including the
- * first, rebases prior to pushing"); when the branch moves again between
- * that and the push, it waits and tries again, up to `maxAttempts` times.
- * A conflict surfaces as an IntegrationConflict.
+ * Pushes HEAD to `branch`, up to `maxAttempts` times while the remote
+ * refuses because its branch moved. Unless forced, every attempt but the
+ * first integrates what landed on the remote branch before it pushes; the
+ * first does too when `integrateFirst` (the caller knows the branch moved
+ * since the clone) or when it is the only attempt. After a refused first
+ * push, the next attempt follows at once; after a refused integrated push
+ * (the branch moved again in between), it waits first. A conflict surfaces
+ * as an IntegrationConflict. Returns whether HEAD may have changed.
+ *
+ * Kargo integrates before every attempt, the first included ("each
+ * attempt, including the first, rebases prior to pushing"). Pushing first
+ * lands the same commits. When the remote branch is still where the clone
+ * found it (or anywhere HEAD already contains), Kargo's rebase or merge
+ * changes nothing and its push fast-forwards the branch: so does ours.
+ * Otherwise our push is refused and changes nothing (git refuses a push
+ * that does not fast-forward the tip the remote advertised, and the remote
+ * an update whose branch moved after it advertised it), and the next
+ * attempt fetches, integrates and pushes as Kargo's first would have. This
+ * saves a fetch (two HTTP requests) and a rebase on every push to a branch
+ * that did not move, for one refused push (git reads the remote's refs
+ * and sends nothing) when it did; that refused push counts as an attempt
+ * toward `maxAttempts` (when above 1).
  */
 export async function pushBranch(
   ctx: PromotionStepContext,
@@ -73,8 +90,9 @@ export async function pushBranch(
     maxAttempts: number;
     baseDelayMs: number;
     identity: GitIdentity;
+    integrateFirst: boolean;
   },
-): Promise<void> {
+): Promise<{ integrated: boolean }> {
   const { branch, repoURL } = options;
   const url = displayURL(repoURL);
   const call = {
@@ -82,14 +100,19 @@ export async function pushBranch(
     operation: `pushing to branch ${branch}`,
     remoteURL: repoURL,
   };
+  let integrated = false;
   for (let attempt = 1; ; attempt++) {
-    if (!options.force) {
+    const integrate =
+      !options.force &&
+      (attempt > 1 || options.integrateFirst || options.maxAttempts <= 1);
+    if (integrate) {
       await integrateRemoteChanges(session, wt, {
         repoURL,
         branch,
         policy: options.policy,
         identity: options.identity,
       });
+      integrated = true;
     }
     const result = await session.exec(
       [
@@ -106,13 +129,19 @@ export async function pushBranch(
           options.force ? ' (forced)' : ''
         }${attempt > 1 ? ` on attempt ${attempt}` : ''}`,
       );
-      return;
+      return { integrated };
     }
     if (!branchMoved(result.stderr)) throw session.failure(result, call);
     if (attempt >= options.maxAttempts) {
       throw new Error(
         `pushing to branch ${branch} of ${url}: the remote branch moved during each of ${attempt} attempts (maxAttempts); try again later`,
       );
+    }
+    if (!integrate && !options.force) {
+      ctx.log(
+        `Branch ${branch} of ${url} moved before the push (attempt ${attempt}); integrating its new commits and pushing again`,
+      );
+      continue;
     }
     const delay = pushRetryDelay(options.baseDelayMs, attempt);
     ctx.log(

@@ -25,32 +25,65 @@ const DANGEROUS_CONFIG = [
   'sequence\\.editor',
   'protocol\\.(.*\\.)?allow',
 ];
-const PATTERN = `^(${DANGEROUS_CONFIG.join('|')})$`;
+
+/** Settings the git steps read from the repository. */
+const READ = ['remote\\.origin\\.url', 'user\\.name', 'user\\.email'];
+const PATTERN = `^(${[...DANGEROUS_CONFIG, ...READ].join('|')})$`;
+const DANGEROUS = new RegExp(`^(${DANGEROUS_CONFIG.join('|')})$`);
+
+/** What the git steps use of a repository's configuration. */
+export type RepositorySettings = {
+  /** remote.origin.url, if set. */
+  originURL?: string;
+  /** user.name and user.email, if set (git-clone writes them). */
+  name?: string;
+  email?: string;
+};
 
 /**
- * Refuses a repository whose own configuration (its config files and any
+ * Reads the settings the git steps use, in the same git process that
+ * refuses a repository whose own configuration (its config files and any
  * file they include; not this code's command-line settings) holds one of
- * the settings above.
+ * the settings above. A setting given more than once counts with its last
+ * value, as `git config --get` reads it; values are trimmed, and an empty
+ * one counts as unset.
  */
-export async function assertSafeRepositoryConfig(
+export async function readRepositoryConfig(
   session: GitSession,
   cwd: string,
   path: string,
-): Promise<void> {
+): Promise<RepositorySettings> {
+  // -z: "scope NUL key LF value NUL" per entry, values verbatim.
   const result = await session.exec(
-    ['config', '--show-scope', '--name-only', '--get-regexp', PATTERN],
+    ['config', '-z', '--show-scope', '--get-regexp', PATTERN],
     { cwd, operation: `reading the configuration of ${path}` },
   );
-  const keys = result.stdout
-    .split('\n')
-    .map(line => line.split('\t'))
-    .filter(([scope, key]) => key && ['local', 'worktree'].includes(scope))
-    .map(([, key]) => key);
-  if (keys.length > 0) {
+  const fields = result.stdout.split('\0');
+  const dangerous: string[] = [];
+  const values = new Map<string, string>();
+  for (let i = 0; i + 1 < fields.length; i += 2) {
+    const scope = fields[i];
+    const entry = fields[i + 1];
+    const lf = entry.indexOf('\n');
+    const key = lf < 0 ? entry : entry.slice(0, lf);
+    const value = lf < 0 ? '' : entry.slice(lf + 1);
+    if (DANGEROUS.test(key)) {
+      if (['local', 'worktree'].includes(scope)) dangerous.push(key);
+    } else {
+      values.set(key, value);
+    }
+  }
+  if (dangerous.length > 0) {
     throw new TerminalStepError(
-      `path: the repository of "${path}" sets ${keys.join(
+      `path: the repository of "${path}" sets ${dangerous.join(
         ', ',
       )}, which could run commands or send its remote traffic and credentials elsewhere; git-clone never sets it, so something else in the work directory did: refusing to use it`,
     );
   }
+  const get = (key: string) => values.get(key)?.trim() || undefined;
+  return {
+    originURL: get('remote.origin.url'),
+    name: get('user.name'),
+    email: get('user.email'),
+  };
 }

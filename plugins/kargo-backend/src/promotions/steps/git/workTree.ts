@@ -5,7 +5,7 @@ import {
 import { realpath, stat } from 'node:fs/promises';
 import { isAbsolute, relative, sep } from 'node:path';
 import { GitIdentity, GitSession } from './gitSession';
-import { assertSafeRepositoryConfig } from './repoConfigGuard';
+import { readRepositoryConfig, RepositorySettings } from './repoConfigGuard';
 
 /** Kargo's identity when neither the step nor the operator sets one. */
 export const KARGO_DEFAULT_IDENTITY: GitIdentity = {
@@ -19,6 +19,17 @@ export type WorkTree = {
   dir: string;
   /** The path as the user wrote it, for messages. */
   path: string;
+  /**
+   * HEAD's commit when the tree was opened (read it again with headCommit
+   * after changing it); undefined on a branch without commits.
+   */
+  head?: string;
+  /** The branch checked out when opened; '' when HEAD is detached. */
+  branch: string;
+  /** Where git keeps a stopped rebase's or merge's state (absolute). */
+  stopped: { rebaseMerge: string; rebaseApply: string; mergeHead: string };
+  /** The repository's settings the git steps use. */
+  settings: RepositorySettings;
 };
 
 function inside(root: string, candidate: string): boolean {
@@ -26,11 +37,28 @@ function inside(root: string, candidate: string): boolean {
   return rel !== '..' && !rel.startsWith(`..${sep}`) && !isAbsolute(rel);
 }
 
+/** What one `git rev-parse` tells about a working tree, in this order. */
+const LOCATE = [
+  'rev-parse',
+  '--path-format=absolute',
+  '--show-toplevel',
+  '--git-common-dir',
+  '--git-path',
+  'rebase-merge',
+  '--git-path',
+  'rebase-apply',
+  '--git-path',
+  'MERGE_HEAD',
+];
+
 /**
  * Resolves a step's `path` to a Git working tree. Besides the path guard,
  * the working tree's top level and its repository (a `.git` file can point
  * anywhere) must be inside the work directory too: a step must not commit
- * to, or push from, a repository elsewhere on the backend's disk.
+ * to, or push from, a repository elsewhere on the backend's disk. Two git
+ * processes, side by side: one rev-parse for the locations, HEAD and its
+ * branch, one config read for the settings (and the refusal of dangerous
+ * ones).
  */
 export async function openWorkTree(
   ctx: PromotionStepContext,
@@ -44,17 +72,21 @@ export async function openWorkTree(
       `path: "${path}" is not a directory in the Promotion's work directory (check it out with git-clone first)`,
     );
   }
-  const result = await session.exec(
-    [
-      'rev-parse',
-      '--path-format=absolute',
-      '--show-toplevel',
-      '--git-common-dir',
-    ],
-    { cwd: dir, operation: `reading the repository at ${path}` },
-  );
-  const [top, common] = result.stdout.trim().split('\n');
-  if (result.code !== 0 || !top || !common) {
+  const call = { cwd: dir, operation: `reading the repository at ${path}` };
+  // Both read only; the settings count once the locations passed.
+  const [located, configured] = await Promise.allSettled([
+    // HEAD's commit, then its ref ("HEAD" when detached).
+    session.exec([...LOCATE, 'HEAD', '--symbolic-full-name', 'HEAD'], call),
+    readRepositoryConfig(session, dir, path),
+  ]);
+  if (located.status === 'rejected') throw located.reason;
+  let result = located.value;
+  const bornHead = result.code === 0;
+  // Only a branch without commits fails on HEAD: ask again without it.
+  if (!bornHead) result = await session.exec(LOCATE, call);
+  const [top, common, rebaseMerge, rebaseApply, mergeHead, head, symbolic] =
+    result.stdout.trim().split('\n');
+  if (result.code !== 0 || !top || !common || !mergeHead) {
     throw new TerminalStepError(
       `path: "${path}" is not a Git working tree (check it out with git-clone first)`,
     );
@@ -67,8 +99,24 @@ export async function openWorkTree(
       );
     }
   }
-  await assertSafeRepositoryConfig(session, dir, path);
-  return { dir, path };
+  if (configured.status === 'rejected') throw configured.reason;
+  const settings = configured.value;
+  const wt: WorkTree = {
+    dir,
+    path,
+    branch: '',
+    stopped: { rebaseMerge, rebaseApply, mergeHead },
+    settings,
+  };
+  if (bornHead) {
+    wt.head = head;
+    wt.branch = symbolic?.startsWith('refs/heads/')
+      ? symbolic.slice('refs/heads/'.length)
+      : '';
+  } else {
+    wt.branch = await currentBranch(session, wt);
+  }
+  return wt;
 }
 
 /** The commit HEAD points at. */
@@ -84,42 +132,28 @@ export async function currentBranch(
   session: GitSession,
   wt: WorkTree,
 ): Promise<string> {
-  const result = await session.exec(
-    ['symbolic-ref', '--quiet', '--short', 'HEAD'],
-    {
-      cwd: wt.dir,
-      operation: `reading the branch of ${wt.path}`,
-    },
-  );
-  return result.code === 0 ? result.stdout.trim() : '';
-}
-
-/** A single-valued git config entry, or undefined when it is not set. */
-export async function gitConfigValue(
-  session: GitSession,
-  cwd: string,
-  key: string,
-): Promise<string | undefined> {
-  const result = await session.exec(['config', '--get', key], {
-    cwd,
-    operation: `reading ${key}`,
+  const result = await session.exec(['symbolic-ref', '--quiet', 'HEAD'], {
+    cwd: wt.dir,
+    operation: `reading the branch of ${wt.path}`,
   });
-  const value = result.stdout.trim();
-  return result.code === 0 && value ? value : undefined;
+  const ref = result.stdout.trim();
+  return result.code === 0 && ref.startsWith('refs/heads/')
+    ? ref.slice('refs/heads/'.length)
+    : '';
 }
 
 /**
  * The identity configured in the repository (git-clone writes it there, as
  * Kargo does), else `fallback`.
  */
-export async function repositoryIdentity(
-  session: GitSession,
-  cwd: string,
+export function repositoryIdentity(
+  wt: WorkTree,
   fallback: GitIdentity,
-): Promise<GitIdentity> {
-  const name = await gitConfigValue(session, cwd, 'user.name');
-  const email = await gitConfigValue(session, cwd, 'user.email');
-  return { name: name ?? fallback.name, email: email ?? fallback.email };
+): GitIdentity {
+  return {
+    name: wt.settings.name ?? fallback.name,
+    email: wt.settings.email ?? fallback.email,
+  };
 }
 
 /** Refuses names git would not accept as a branch, with a clear message. */
