@@ -5,6 +5,7 @@ import {
   parseDuration,
 } from '@kargo-backstage/plugin-kargo-common';
 import type { KargoStore, StageQueue, StoredResource } from '../database';
+import { asJson, Condition, setCondition } from '../stages/stageConditions';
 import type { FreightCollection } from './freightCollection';
 
 const HISTORY_LIMIT = 10;
@@ -88,6 +89,30 @@ export async function recordPromotionOutcome(
     if (succeeded) {
       // New Freight: health and verification start over (Kargo resets them).
       delete next.health;
+      let conditions = current.status.conditions as Condition[] | undefined;
+      conditions = setCondition(
+        conditions,
+        {
+          type: 'Healthy',
+          status: 'Unknown',
+          reason: 'WaitingForHealthCheck',
+          message:
+            'Waiting for health check to be performed after successful promotion',
+        },
+        now,
+      );
+      conditions = setCondition(
+        conditions,
+        {
+          type: 'Verified',
+          status: 'Unknown',
+          reason: 'WaitingForVerification',
+          message:
+            'Waiting for verification to be performed after successful promotion',
+        },
+        now,
+      );
+      next.conditions = asJson(conditions);
       const history = (
         (current.status.freightHistory ?? []) as FreightCollection[]
       ).filter(c => c.id !== collection.id);

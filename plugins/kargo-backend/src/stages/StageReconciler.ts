@@ -247,17 +247,24 @@ export class StageReconciler {
       if (!freight || (freight.status.verifiedIn as JsonObject)?.[stage.name]) {
         continue;
       }
-      await this.options.store.updateStatusWith(
-        { kind: 'Freight', project: stage.project, name: freight.name },
-        f => ({
-          ...f.status,
-          verifiedIn: {
-            ...(f.status.verifiedIn as JsonObject),
-            [stage.name]: (f.status.verifiedIn as JsonObject)?.[stage.name] ?? {
-              verifiedAt: new Date(now).toISOString(),
+      // In a transaction, so that on PostgreSQL the row lock is held until
+      // the write: every Stage verifying the same Freight at once waits its
+      // turn instead of running out of compare-and-set attempts.
+      await this.options.store.transaction(tx =>
+        tx.updateStatusWith(
+          { kind: 'Freight', project: stage.project, name: freight.name },
+          f => ({
+            ...f.status,
+            verifiedIn: {
+              ...(f.status.verifiedIn as JsonObject),
+              [stage.name]: (f.status.verifiedIn as JsonObject)?.[
+                stage.name
+              ] ?? {
+                verifiedAt: new Date(now).toISOString(),
+              },
             },
-          },
-        }),
+          }),
+        ),
       );
       added = true;
     }

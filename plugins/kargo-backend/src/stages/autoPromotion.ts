@@ -123,7 +123,20 @@ export async function autoPromote(input: {
       limit: 50,
     })
   ).items;
-  const current = currentCollection(stage);
+  // The Stage as it stands now, read after its Promotions: one that
+  // succeeded since this reconciliation read the Stage is recorded in its
+  // Freight history by now (same transaction as its phase), so it is not
+  // taken for Freight the Stage still lacks (Kargo's "succeeded but not yet
+  // recorded" case).
+  const latest = await store.getResource({
+    kind: 'Stage',
+    project: stage.project,
+    name: stage.name,
+  });
+  const current = currentCollection(latest ?? stage);
+  // Just turned on (or first seen on): a fresh start, as in Kargo. What was
+  // promoted while it was off is judged as seen and holds nothing.
+  const fresh = stage.status.autoPromotionEnabled !== true;
   let nextAt: number | undefined;
   for (const origin of new Set(
     requestedFreightOf(stage).map(r => r.origin.name),
@@ -140,7 +153,7 @@ export async function autoPromote(input: {
       }
     }
     const candidate = page.items[0];
-    updateHold(holds, checked, key, origin, recent, candidate?.name);
+    updateHold(holds, checked, key, origin, recent, candidate?.name, fresh);
     if (!candidate || holds[key]) continue;
     if (current?.items[key]?.name === candidate.name) continue;
     const ofCandidate = recent.filter(p => p.spec.freight === candidate.name);
@@ -177,6 +190,8 @@ export async function autoPromote(input: {
  * A user's successful Promotion of Freight other than the candidate pins
  * the origin; one of the candidate releases it; aborted ones change nothing.
  * (`autoPromotionHoldsChecked` remembers which Promotion was judged.)
+ * Holds exist only while auto-promotion is on: when it was just turned on
+ * (`fresh`), the newest Promotion counts as judged without holding.
  */
 function updateHold(
   holds: Record<string, Hold>,
@@ -185,6 +200,7 @@ function updateHold(
   origin: string,
   recent: StoredResource[],
   candidate: string | undefined,
+  fresh: boolean,
 ) {
   const last = recent.find(
     p =>
@@ -201,6 +217,7 @@ function updateHold(
   // Judged once, when first seen finished: the candidate of that moment.
   if (checked[key] === last.name) return;
   checked[key] = last.name;
+  if (fresh) return;
   if (byUser && candidate !== undefined && freight !== candidate) {
     holds[key] = {
       freightName: freight,

@@ -100,6 +100,7 @@ export async function createEngineHarness(
     leaseMs,
     logger,
   });
+  let pokeStages = () => {};
   const engine = new PromotionEngine({
     queue,
     runner,
@@ -107,6 +108,8 @@ export async function createEngineHarness(
     leaseMs,
     concurrency: options.concurrency ?? 4,
     logger,
+    // As the plugin wires it: a finished Promotion's Stage is reconciled now.
+    afterRun: () => pokeStages(),
   });
   const service = new PromotionService(store, queue, () => void engine.poke());
   const stageQueue = new DatabaseStageQueue(knex);
@@ -128,6 +131,8 @@ export async function createEngineHarness(
     concurrency: 4,
     logger,
   });
+  pokeStages = () => void stageEngine.poke();
+
   return {
     store,
     applier,

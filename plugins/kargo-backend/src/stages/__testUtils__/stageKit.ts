@@ -44,7 +44,8 @@ export class Gate {
 /**
  * The `deploy` test step: succeeds, unless the test said the Freight fails
  * (business failure), errors (throws), or must wait at a gate. With
- * `config.app` it registers a health check of the fake checker for it.
+ * `config.app` it registers a health check for it, of the fake checker
+ * unless `config.checker` names another.
  */
 export class DeployScript {
   readonly failing = new Set<string>();
@@ -78,7 +79,12 @@ export class DeployScript {
     return {
       status: 'Succeeded',
       ...(typeof app === 'string'
-        ? { healthCheck: { uses: 'fake', config: { app } } }
+        ? {
+            healthCheck: {
+              uses: String(ctx.config.checker ?? 'fake'),
+              config: { app },
+            },
+          }
         : {}),
     };
   }
@@ -236,6 +242,29 @@ export function projectConfigDoc(policies: object[]): object {
 
 const sleep = (ms: number) => new Promise(r => setTimeout(r, ms));
 
+/** Waits for `promise`, failing after `ms` (so a missed event fails fast). */
+export async function within<T>(
+  promise: Promise<T>,
+  what: string,
+  ms = 10_000,
+): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    return await Promise.race([
+      promise,
+      new Promise<never>((_, reject) => {
+        timer = setTimeout(
+          () =>
+            reject(new Error(`timed out after ${ms} ms waiting for ${what}`)),
+          ms,
+        );
+      }),
+    ]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 /**
  * The engine harness with the Stage engine wired as the plugin wires it:
  * a steerable health checker, the `deploy` test step, the real
@@ -245,11 +274,12 @@ const sleep = (ms: number) => new Promise(r => setTimeout(r, ms));
 export async function createStageKit(knex: Knex) {
   const checker = new FakeHealthChecker();
   const script = new DeployScript();
-  let analysis: AnalysisVerifier | undefined;
+  // The verifier needs the harness's store: handed over once it exists.
+  const analysis: { verifier?: AnalysisVerifier } = {};
   const verifier: StageVerifier = {
-    start: input => analysis!.start(input),
-    advance: input => analysis!.advance(input),
-    abort: input => analysis!.abort(input),
+    start: input => analysis.verifier!.start(input),
+    advance: input => analysis.verifier!.advance(input),
+    abort: input => analysis.verifier!.abort(input),
   };
   const harness = await createEngineHarness(knex, {
     steps: script.steps,
@@ -258,7 +288,7 @@ export async function createStageKit(knex: Knex) {
   });
   const { store } = harness;
   const runs = new DatabaseAnalysisRuns(knex);
-  analysis = new AnalysisVerifier({
+  analysis.verifier = new AnalysisVerifier({
     store,
     runs,
     providers: createMetricProviders({ egress: new EgressPolicy() }),
@@ -296,6 +326,10 @@ export async function createStageKit(knex: Knex) {
       const freight = await store.getFreight(PROJECT, name);
       if (!freight) throw new Error(`no Freight ${name}`);
       return freight;
+    },
+    async health(stage: string): Promise<string | undefined> {
+      const s = await kit.stage(stage);
+      return (s.status.health as { status?: string } | undefined)?.status;
     },
     async verifiedIn(freight: string): Promise<string[]> {
       const f = await kit.freight(freight);
@@ -369,19 +403,30 @@ export async function createStageKit(knex: Knex) {
         const value = await probe();
         if (value) return value;
         if (Date.now() > deadline) {
-          throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+          throw new Error(
+            `timed out after ${timeoutMs} ms waiting for ${what}`,
+          );
         }
         await sleep(20);
       }
     },
-    /** When the Stage is next due for reconciliation, from now (ms). */
-    async dueIn(stage: string): Promise<number | undefined> {
+    /** When the Stage was last reconciled and is next due (epoch ms). */
+    async schedule(
+      stage: string,
+    ): Promise<{ dueAt?: number; reconciledAt?: number }> {
       const row = await knex('kargo_stage_queue')
         .where({ project: PROJECT, name: stage })
-        .first('due_at');
-      return row?.due_at === null || row?.due_at === undefined
+        .first('due_at', 'reconciled_at');
+      const num = (v: unknown) =>
+        v === null || v === undefined ? undefined : Number(v);
+      return { dueAt: num(row?.due_at), reconciledAt: num(row?.reconciled_at) };
+    },
+    /** How long after its last reconciliation the Stage is due again (ms). */
+    async recheckAfter(stage: string): Promise<number | undefined> {
+      const { dueAt, reconciledAt } = await kit.schedule(stage);
+      return dueAt === undefined || reconciledAt === undefined
         ? undefined
-        : Number(row.due_at) - Date.now();
+        : dueAt - reconciledAt;
     },
     /** Makes a Stage's scheduled re-check due now (time passing, for tests). */
     async dueNow(stage: string) {
