@@ -36,7 +36,7 @@ const TARGET_RATIO = 1.25;
 /** kargo.promotions.concurrency's default (one Promotion runs here anyway). */
 const ENGINE_CONCURRENCY = 4;
 /** The single Promotion's finish is looked for this often. */
-const POLL_MS = 2;
+const POLL_MS = 10;
 
 export async function onePromotionFigure(
   provider: DatabaseProvider,

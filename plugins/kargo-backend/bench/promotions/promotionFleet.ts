@@ -220,7 +220,7 @@ export async function promotionFleetFigure(
           options.repos
         }, then promote.sh's before and after it)`,
         `fleet (${provider.label}): finish detected by polling kargo_promotion_queue.done every ${POLL_MS} ms; latency is per Promotion from its PromotionService.create call; for promote.sh from the pool's start (every job queued then) to the job's exit`,
-        `fleet (${provider.label}): pushes repeated because the branch moved: engine ${ourRepeats} (git-push fetches and rebases before every push, and serialises pushes to one branch within the backend: its step time below includes waiting for that lock), promote.sh ${before.rejectedPushes} and ${after.rejectedPushes} (${options.concurrency} independent jobs: pull --rebase, push again)`,
+        `fleet (${provider.label}): pushes repeated because the branch moved: engine ${ourRepeats} (git-push pushes first and integrates only when refused, and rebases first when this backend pushed the branch since its clone), promote.sh ${before.rejectedPushes} and ${after.rejectedPushes} (${options.concurrency} independent jobs: pull --rebase, push again)`,
         `fleet (${provider.label}): RSS after gc ${rssBefore.toFixed(
           0,
         )} MiB with the engine started and the project applied, ${rssAfter.toFixed(
