@@ -408,17 +408,44 @@ export function toRow(item: StoreItem, uid: string, now: number) {
 // ---------------------------------------------------------------------------
 // The two data sets
 
+/** The AnalysisTemplate the prod layers' verification names. */
+function smokeTestManifest(project: string): Manifest {
+  return {
+    apiVersion: 'argoproj.io/v1alpha1',
+    kind: 'AnalysisTemplate',
+    metadata: { name: 'smoke-test', namespace: project },
+    spec: {
+      metrics: [
+        {
+          name: 'ready',
+          count: 3,
+          interval: '10s',
+          successCondition: 'result == true',
+          provider: {
+            web: {
+              url: 'https://app.example.com/ready',
+              jsonPath: '{$.ready}',
+            },
+          },
+        },
+      ],
+    },
+  } as unknown as Manifest;
+}
+
 /**
- * Apply benchmark: Project + 1 Warehouse + (count - 2) Stages as one
- * multi-document YAML body, the way `kargo apply -f pipeline.yaml` sends it.
+ * Apply benchmark: Project + 1 Warehouse + the AnalysisTemplate + (count -
+ * 3) Stages as one multi-document YAML body, the way `kargo apply -f
+ * pipeline.yaml` sends it.
  */
 export function applyFixture(project: string, count: number) {
   const random = seededRandom(1);
   const warehouses = [WAREHOUSES[0]];
-  const plans = planStages(count - 2, random);
+  const plans = planStages(count - 3, random);
   const manifests = [
     projectManifest(project),
     warehouseManifest(project, warehouses[0]),
+    smokeTestManifest(project),
     ...plans.map(p => stageManifest(project, p, warehouses)),
   ];
   return {

@@ -1,3 +1,4 @@
+import { deleteOrphans } from './deleteOrphans';
 import { Knex } from 'knex';
 import type { AnalysisRun } from '../verification/analysis';
 
@@ -33,14 +34,6 @@ export class DatabaseAnalysisRuns {
 
   /** Forgets runs of Stages that no longer exist. */
   async prune(): Promise<number> {
-    return this.db(TABLE)
-      .whereNotExists(
-        this.db('kargo_resources')
-          .select(this.db.raw('1'))
-          .where('kind', 'Stage')
-          .andWhereRaw(`kargo_resources.project = ${TABLE}.project`)
-          .andWhereRaw(`kargo_resources.name = ${TABLE}.stage`),
-      )
-      .delete();
+    return deleteOrphans(this.db, TABLE, 'Stage', 'stage');
   }
 }

@@ -1,3 +1,4 @@
+import { deleteOrphans } from './deleteOrphans';
 import { Knex } from 'knex';
 import type { DiscoveryClaim, DiscoveryQueue } from './DiscoveryQueue';
 
@@ -153,15 +154,7 @@ export class DatabaseDiscoveryQueue implements DiscoveryQueue {
 
   /** Forgets the schedule of Warehouses that no longer exist. */
   async prune(): Promise<number> {
-    return this.db(QUEUE)
-      .whereNotExists(
-        this.db(RESOURCES)
-          .select(this.db.raw('1'))
-          .where('kind', 'Warehouse')
-          .andWhereRaw(`${RESOURCES}.project = ${QUEUE}.project`)
-          .andWhereRaw(`${RESOURCES}.name = ${QUEUE}.name`),
-      )
-      .delete();
+    return deleteOrphans(this.db, QUEUE, 'Warehouse');
   }
 
   async nextCheckAt(

@@ -1,3 +1,4 @@
+import { deleteOrphans } from './deleteOrphans';
 import { Knex } from 'knex';
 import { DatabaseKargoStore } from './DatabaseKargoStore';
 import { DatabaseStageQueue } from './DatabaseStageQueue';
@@ -290,16 +291,9 @@ export class DatabasePromotionQueue implements PromotionQueue {
   }
 
   async prune(): Promise<number> {
-    const orphan = (table: string, nameColumn: string) =>
-      this.db(table)
-        .whereNotExists(
-          this.db(RESOURCES)
-            .select(this.db.raw('1'))
-            .where('kind', 'Promotion')
-            .andWhereRaw(`${RESOURCES}.project = ${table}.project`)
-            .andWhereRaw(`${RESOURCES}.name = ${table}.${nameColumn}`),
-        )
-        .delete();
-    return (await orphan(QUEUE, 'name')) + (await orphan(LOGS, 'promotion'));
+    return (
+      (await deleteOrphans(this.db, QUEUE, 'Promotion')) +
+      (await deleteOrphans(this.db, LOGS, 'Promotion', 'promotion'))
+    );
   }
 }

@@ -1,3 +1,4 @@
+import { deleteOrphans } from './deleteOrphans';
 import { Knex } from 'knex';
 import type { StageClaim, StageQueue } from './StageQueue';
 
@@ -126,14 +127,6 @@ export class DatabaseStageQueue implements StageQueue {
   }
 
   async prune(): Promise<number> {
-    return this.db(QUEUE)
-      .whereNotExists(
-        this.db(RESOURCES)
-          .select(this.db.raw('1'))
-          .where('kind', 'Stage')
-          .andWhereRaw(`${RESOURCES}.project = ${QUEUE}.project`)
-          .andWhereRaw(`${RESOURCES}.name = ${QUEUE}.name`),
-      )
-      .delete();
+    return deleteOrphans(this.db, QUEUE, 'Stage');
   }
 }
