@@ -14,10 +14,20 @@ export class DatabaseStageQueue implements StageQueue {
 
   async touch(stages: Array<{ project: string; name: string }>) {
     const now = this.clock();
-    const unique = new Map(stages.map(s => [`${s.project}/${s.name}`, s]));
-    for (const { project, name } of unique.values()) {
+    const unique = [
+      ...new Map(stages.map(s => [`${s.project}/${s.name}`, s])).values(),
+    ];
+    // One statement per chunk: applying a 1,000-Stage pipeline touches all.
+    for (let i = 0; i < unique.length; i += 200) {
       await this.db(QUEUE)
-        .insert({ project, name, due_at: now, touch_seq: 1 })
+        .insert(
+          unique.slice(i, i + 200).map(({ project, name }) => ({
+            project,
+            name,
+            due_at: now,
+            touch_seq: 1,
+          })),
+        )
         .onConflict(['project', 'name'])
         .merge({
           due_at: now,
