@@ -33,6 +33,7 @@ import express, { Request } from 'express';
 import Router from 'express-promise-router';
 import type { KargoStore, ListOrder, StoredResource } from '../database';
 import { ManifestApplier, toManifest } from '../manifests';
+import type { PromotionRequest } from '../promotions/PromotionCreator';
 import type { PromotionService } from '../promotions/PromotionService';
 import type { StageService } from '../stages/StageService';
 import { EntityPipelineLoader } from './EntityPipelineLoader';
@@ -113,6 +114,36 @@ function list(
     metadata: next ? { continue: encodeContinue(next) } : {},
     items: items.map(toManifest),
   };
+}
+
+/**
+ * The Freight a promote request names, its fields' types checked (which
+ * one is given is the service's check). `origin` only where the route
+ * takes it.
+ */
+function promotionRequestOf(
+  body: Record<string, unknown>,
+  accepts: { origin: boolean },
+): PromotionRequest {
+  for (const field of ['freight', 'freightAlias'] as const) {
+    if (body[field] !== undefined && typeof body[field] !== 'string') {
+      throw new InputError(`${field}: must be a string`);
+    }
+  }
+  const request: PromotionRequest = {
+    freight: body.freight as string | undefined,
+    freightAlias: body.freightAlias as string | undefined,
+  };
+  if (!accepts.origin) return request;
+  const origin = body.origin as { kind?: string; name?: unknown } | undefined;
+  if (
+    origin !== undefined &&
+    (typeof origin !== 'object' || typeof origin?.name !== 'string')
+  ) {
+    throw new InputError('origin.name: must be the name of a Warehouse');
+  }
+  request.origin = origin as { kind?: string; name: string } | undefined;
+  return request;
 }
 
 function parseBody(req: Request): unknown[] {
@@ -396,20 +427,7 @@ export async function createRouter(
     async (req, res) => {
       const { project, stage } = req.params;
       const body = (req.body ?? {}) as Record<string, unknown>;
-      for (const field of ['freight', 'freightAlias'] as const) {
-        if (body[field] !== undefined && typeof body[field] !== 'string') {
-          throw new InputError(`${field}: must be a string`);
-        }
-      }
-      const origin = body.origin as
-        | { kind?: string; name?: unknown }
-        | undefined;
-      if (
-        origin !== undefined &&
-        (typeof origin !== 'object' || typeof origin?.name !== 'string')
-      ) {
-        throw new InputError('origin.name: must be the name of a Warehouse');
-      }
+      const request = promotionRequestOf(body, { origin: true });
       const promotion = await audited(
         req,
         {
@@ -421,11 +439,7 @@ export async function createRouter(
           options.promotions.create(
             project,
             stage,
-            {
-              freight: body.freight as string | undefined,
-              freightAlias: body.freightAlias as string | undefined,
-              origin: origin as { kind?: string; name: string } | undefined,
-            },
+            request,
             await actorOf(req),
           ),
         created => ({ promotion: created.name, freight: created.spec.freight }),
@@ -490,11 +504,7 @@ export async function createRouter(
     async (req, res) => {
       const { project, stage } = req.params;
       const body = (req.body ?? {}) as Record<string, unknown>;
-      for (const field of ['freight', 'freightAlias'] as const) {
-        if (body[field] !== undefined && typeof body[field] !== 'string') {
-          throw new InputError(`${field}: must be a string`);
-        }
-      }
+      const request = promotionRequestOf(body, { origin: false });
       const created = await audited(
         req,
         {
@@ -506,10 +516,7 @@ export async function createRouter(
           options.stages.promoteDownstream(
             project,
             stage,
-            {
-              freight: body.freight as string | undefined,
-              freightAlias: body.freightAlias as string | undefined,
-            },
+            request,
             await actorOf(req),
           ),
         promotions => ({ promotions: promotions.map(p => p.name) }),

@@ -8,6 +8,7 @@ import type {
   StoredResource,
 } from '../database';
 import {
+  downstreamStages,
   freightAvailability,
   isControlFlowStage,
   requestedFreightOf,
@@ -247,24 +248,18 @@ export class StageReconciler {
       if (!freight || (freight.status.verifiedIn as JsonObject)?.[stage.name]) {
         continue;
       }
-      // In a transaction, so that on PostgreSQL the row lock is held until
-      // the write: every Stage verifying the same Freight at once waits its
-      // turn instead of running out of compare-and-set attempts.
-      await this.options.store.transaction(tx =>
-        tx.updateStatusWith(
-          { kind: 'Freight', project: stage.project, name: freight.name },
-          f => ({
-            ...f.status,
-            verifiedIn: {
-              ...(f.status.verifiedIn as JsonObject),
-              [stage.name]: (f.status.verifiedIn as JsonObject)?.[
-                stage.name
-              ] ?? {
-                verifiedAt: new Date(now).toISOString(),
-              },
+      // updateStatusWith serialises the many Stages verifying one Freight.
+      await this.options.store.updateStatusWith(
+        { kind: 'Freight', project: stage.project, name: freight.name },
+        f => ({
+          ...f.status,
+          verifiedIn: {
+            ...(f.status.verifiedIn as JsonObject),
+            [stage.name]: (f.status.verifiedIn as JsonObject)?.[stage.name] ?? {
+              verifiedAt: new Date(now).toISOString(),
             },
-          }),
-        ),
+          },
+        }),
       );
       added = true;
     }
@@ -308,13 +303,10 @@ export class StageReconciler {
 
   /** Stages taking Freight from this one: what they may take changed. */
   private async touchDownstream(stage: StoredResource) {
-    const { items } = await this.options.store.listResources({
-      kind: 'Stage',
-      project: stage.project,
-      order: 'name',
-    });
-    const downstream = items.filter(s =>
-      requestedFreightOf(s).some(r => r.sources.stages?.includes(stage.name)),
+    const downstream = await downstreamStages(
+      this.options.store,
+      stage.project,
+      stage.name,
     );
     await this.options.stages.touch(
       downstream.map(s => ({ project: s.project, name: s.name })),

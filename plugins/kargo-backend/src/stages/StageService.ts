@@ -4,6 +4,7 @@ import type { KargoStore, StoredResource } from '../database';
 import type { PromotionRequest } from '../promotions/PromotionCreator';
 import { toContent } from '../manifests/conversion';
 import {
+  downstreamStages,
   freightAvailability,
   isControlFlowStage,
   requestedFreightOf,
@@ -203,7 +204,8 @@ export class StageService {
     }
     await this.stage(project, stageName);
     const freight = await this.freight(project, String(key));
-    const downstream = await this.downstreamOf(
+    const downstream = await downstreamStages(
+      this.options.store,
       project,
       stageName,
       freight.origin,
@@ -239,25 +241,5 @@ export class StageService {
       );
     }
     return created;
-  }
-
-  /** Stages immediately downstream that request Freight of this origin. */
-  async downstreamOf(
-    project: string,
-    stageName: string,
-    origin?: string,
-  ): Promise<StoredResource[]> {
-    const { items } = await this.options.store.listResources({
-      kind: 'Stage',
-      project,
-      order: 'name',
-    });
-    return items.filter(s =>
-      requestedFreightOf(s).some(
-        r =>
-          (origin === undefined || r.origin.name === origin) &&
-          r.sources.stages?.includes(stageName),
-      ),
-    );
   }
 }

@@ -3,7 +3,7 @@ import {
   formatDuration,
   parseDuration,
 } from '@kargo-backstage/plugin-kargo-common';
-import type { StoredResource } from '../database';
+import type { KargoStore, StoredResource } from '../database';
 
 /** One `spec.requestedFreight[]` entry of a Stage. */
 export type RequestedFreight = {
@@ -167,6 +167,30 @@ export function isAvailableTo(
   now: number = Date.now(),
 ): boolean {
   return freightAvailability(freight, stageName, requested, now).available;
+}
+
+/**
+ * Stages taking Freight from `stageName` (of `origin`, when given), as
+ * Kargo's findDownstreamStages: those listing it in `sources.stages`.
+ */
+export async function downstreamStages(
+  store: KargoStore,
+  project: string,
+  stageName: string,
+  origin?: string,
+): Promise<StoredResource[]> {
+  const { items } = await store.listResources({
+    kind: 'Stage',
+    project,
+    order: 'name',
+  });
+  return items.filter(s =>
+    requestedFreightOf(s).some(
+      r =>
+        (origin === undefined || r.origin.name === origin) &&
+        r.sources.stages?.includes(stageName),
+    ),
+  );
 }
 
 /** Stages with no promotion steps: Freight passes through them (Kargo). */
