@@ -1,11 +1,8 @@
 import { createBackendModule } from '@backstage/backend-plugin-api';
-import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
-import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
-import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { kargoPromotionStepsExtensionPoint } from '@kargo-backstage/plugin-kargo-node';
 import request from 'supertest';
-import kargoPlugin from '../index';
 import { createTestDatabases } from '../__testUtils__/testDatabases';
+import { startKargoBackend } from './__testUtils__/startKargoBackend';
 
 jest.setTimeout(60_000);
 
@@ -79,48 +76,12 @@ describe.each(databases.eachSupportedId())(
   'promotion routes on %s',
   databaseId => {
     async function startServer(deny: string[] = []) {
-      const knex = await databases.init(databaseId);
-      const audits: Array<{ eventId: string; outcome?: string }> = [];
-      const auditor = mockServices.auditor.mock({
-        createEvent: async options => {
-          const event: { eventId: string; outcome?: string } = {
-            eventId: options.eventId,
-          };
-          audits.push(event);
-          return {
-            success: async () => {
-              event.outcome = 'success';
-            },
-            fail: async () => {
-              event.outcome = 'fail';
-            },
-          };
-        },
+      return startKargoBackend({
+        knex: await databases.init(databaseId),
+        manifests: MANIFESTS,
+        deny,
+        modules: [greetingModule],
       });
-      const permissions = mockServices.permissions.mock({
-        authorize: async requests =>
-          requests.map(r => ({
-            result: deny.includes(r.permission.name)
-              ? AuthorizeResult.DENY
-              : AuthorizeResult.ALLOW,
-          })) as any,
-      });
-      const { server } = await startTestBackend({
-        features: [
-          kargoPlugin,
-          greetingModule,
-          mockServices.database.factory({ knex }),
-          permissions.factory,
-          auditor.factory,
-          catalogServiceMock.factory(),
-        ],
-      });
-      const applied = await request(server)
-        .post('/api/kargo/v1beta1/resources')
-        .set('Content-Type', 'application/yaml')
-        .send(MANIFESTS);
-      expect(applied.status).toBe(201);
-      return { server, audits };
     }
 
     const waitForPhase = async (server: any, name: string) => {
