@@ -190,6 +190,17 @@ export interface Config {
        */
       pollInterval?: string;
       /**
+       * Watch the Applications that Stage health reads (one watch per
+       * instance and namespace in use), so a Stage reports an
+       * Application's new health as soon as Argo CD records it. Needs
+       * `list` and `watch` on `applications.argoproj.io` in those
+       * namespaces; without them, or when false, health is polled (every
+       * second while a Stage is not yet healthy, every minute after).
+       * Default true.
+       * @visibility backend
+       */
+      watchApplications?: boolean;
+      /**
        * One entry per Argo CD control plane, like Kargo's one controller
        * per shard: a Stage with `spec.shard: eu` uses the entry with
        * `shard: eu`; Stages without a shard use the entry without one.
@@ -202,7 +213,8 @@ export interface Config {
         url: string;
         /**
          * Bearer token (e.g. a service account token) allowed to get, list,
-         * update and patch `applications.argoproj.io` and create `events`.
+         * watch, update and patch `applications.argoproj.io` and create
+         * `events`.
          * @visibility secret
          */
         token?: string;

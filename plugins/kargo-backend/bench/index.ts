@@ -90,6 +90,7 @@ const STAGES_OPTIONS: StagesOptions = {
   freight: 5000,
   settleReps: 10,
   idleSeconds: 30,
+  argocdReps: 20,
 };
 
 type ChildKind =

@@ -17,7 +17,12 @@ import {
 } from './database';
 import { KargoPromotionExpressions } from './promotions/KargoPromotionExpressions';
 import { PromotionCreator } from './promotions/PromotionCreator';
-import { createBuiltinHealthCheckers } from './argocd';
+import {
+  ApplicationStageIndex,
+  ApplicationWatches,
+  ArgoCDConnector,
+  createBuiltinHealthCheckers,
+} from './argocd';
 import { startStageReconciliation } from './stages/startStageReconciliation';
 import { stagesAffectedBy } from './stages/stagesAffectedBy';
 import { StageService } from './stages/StageService';
@@ -166,6 +171,10 @@ export const kargoPlugin = createBackendPlugin({
           await rm(gitHomeDir, { recursive: true, force: true });
         });
 
+        // Stage health reads Argo CD Applications; watching them makes a
+        // change visible at once (the index says which Stages to wake).
+        const argocd = ArgoCDConnector.fromConfig(config);
+        const appIndex = new ApplicationStageIndex();
         const stages = await startStageReconciliation({
           config,
           logger,
@@ -174,6 +183,8 @@ export const kargoPlugin = createBackendPlugin({
           promotionQueue,
           checkers: createBuiltinHealthCheckers({
             config,
+            connector: argocd,
+            index: appIndex,
             onRefreshError: message => logger.warn(message),
           }),
           secrets,
@@ -185,6 +196,13 @@ export const kargoPlugin = createBackendPlugin({
         });
         touchStages = stages.touch;
         pokeStages = () => void stages.engine.poke();
+        const appWatches = new ApplicationWatches({
+          settings: argocd.settings,
+          index: appIndex,
+          touch: stages.touch,
+          logger,
+        });
+        deps.lifecycle.addShutdownHook(() => appWatches.stop());
 
         const receivers = new WebhookReceivers({
           store,

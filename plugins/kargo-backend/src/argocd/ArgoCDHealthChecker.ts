@@ -5,6 +5,7 @@ import type {
   StageHealthStatus,
 } from '@kargo-backstage/plugin-kargo-node';
 import { assessApp, worseOf } from './appHealth';
+import type { ApplicationStageIndex } from './ApplicationStageIndex';
 import type { ArgoCDConnector } from './ArgoCDConnector';
 import { ArgoCDConfigError } from './argocdSettings';
 
@@ -53,6 +54,8 @@ export class ArgoCDHealthChecker implements StageHealthChecker {
   constructor(
     private readonly connector: ArgoCDConnector,
     private readonly onRefreshError: (message: string) => void = () => {},
+    /** Learns which Stages read which Applications (for the watches). */
+    private readonly index?: ApplicationStageIndex,
   ) {}
 
   async check(context: {
@@ -94,6 +97,10 @@ export class ArgoCDHealthChecker implements StageHealthChecker {
         name: check.name,
         namespace: check.namespace || client.instance.namespace,
       };
+      this.index?.record(
+        { shard: client.instance.shard, ...key },
+        { project: context.project, name: context.stage },
+      );
       let app;
       try {
         app = await client.get(key.namespace, key.name, context.signal);

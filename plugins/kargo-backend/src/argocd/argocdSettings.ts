@@ -40,6 +40,8 @@ export class ArgoCDSettings {
     readonly instances: ArgoCDInstance[],
     /** How soon a waiting step looks at its Applications again. */
     readonly pollIntervalMs: number,
+    /** Watch the Applications Stage health reads (else poll only). */
+    readonly watch: boolean,
   ) {}
 
   static fromConfig(config: Config): ArgoCDSettings {
@@ -82,7 +84,12 @@ export class ArgoCDSettings {
     }
     const enabled =
       argocd?.getOptionalBoolean('integrationEnabled') ?? instances.length > 0;
-    return new ArgoCDSettings(enabled, instances, pollIntervalMs);
+    return new ArgoCDSettings(
+      enabled,
+      instances,
+      pollIntervalMs,
+      argocd?.getOptionalBoolean('watchApplications') ?? true,
+    );
   }
 
   /** The instance serving Stages of `shard`, or an error saying what to set. */

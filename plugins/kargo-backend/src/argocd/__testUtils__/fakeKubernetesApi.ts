@@ -36,13 +36,34 @@ const PLURALS: Record<string, string> = {
 const PATH =
   /^\/(?:apis\/([^/]+)\/([^/]+)|api\/(v1))\/namespaces\/([^/]+)\/([^/]+)(?:\/([^/]+))?$/;
 
+/** Changes kept for resuming watches, as etcd keeps a compaction window. */
+const MAX_CHANGES = 10_000;
+
+type WatchEventType = 'ADDED' | 'MODIFIED' | 'DELETED';
+
+/** A change as a watch delivers it, kept for watches that resume. */
+type Change = {
+  version: number;
+  collection: string;
+  type: WatchEventType;
+  object: KubeObject;
+};
+
+type Watcher = {
+  collection: string;
+  send: (type: string, object: unknown) => void;
+  end: () => void;
+};
+
 /**
  * An in-process stand-in for a Kubernetes API server on 127.0.0.1, enough
- * for @kubernetes/client-node's CustomObjectsApi and CoreV1Api: namespaced
- * get, list (with labelSelector), create, replace (409 on a stale
- * resourceVersion), merge patch and delete, behind a bearer token. No
- * watches, no JSON Patch: the Argo CD client uses neither, and asking for
- * them fails loudly.
+ * for @kubernetes/client-node's CustomObjectsApi, CoreV1Api and Watch:
+ * namespaced get, list (with labelSelector), create, replace (409 on a
+ * stale resourceVersion), merge patch, delete, and watches of a namespaced
+ * collection (from a resourceVersion, or a fresh list as ADDED events; 410
+ * Gone once that version was compacted away), behind a bearer token. No
+ * JSON Patch: the Argo CD client does not use it, and asking for it fails
+ * loudly.
  */
 export class FakeKubernetesApi {
   readonly requests: SeenRequest[] = [];
@@ -50,6 +71,10 @@ export class FakeKubernetesApi {
   private readonly listeners: Array<(object: KubeObject) => void> = [];
   private readonly hooks: Array<{ method: string; run: () => void }> = [];
   private version = 100;
+  private readonly changes: Change[] = [];
+  /** Changes up to this version are forgotten (watches from older get 410). */
+  private compactedTo = 100;
+  private readonly watchers = new Set<Watcher>();
   private server!: http.Server;
   url = '';
 
@@ -80,6 +105,7 @@ export class FakeKubernetesApi {
   }
 
   async stop() {
+    this.closeWatches();
     this.server.closeAllConnections();
     await new Promise(resolve => this.server.close(resolve));
   }
@@ -120,6 +146,22 @@ export class FakeKubernetesApi {
     this.listeners.push(listener);
   }
 
+  /** Open watches (of any collection). */
+  get openWatches(): number {
+    return this.watchers.size;
+  }
+
+  /** Ends every open watch, as an API server does at its watch timeout. */
+  closeWatches() {
+    for (const watcher of [...this.watchers]) watcher.end();
+  }
+
+  /** Forgets past changes: a watch resuming from any version so far gets 410 Gone. */
+  compact() {
+    this.changes.length = 0;
+    this.compactedTo = this.version + 1;
+  }
+
   /** Runs `run` just before the next `method` request is handled. */
   beforeNext(method: string, run: () => void) {
     this.hooks.push({ method, run });
@@ -142,8 +184,64 @@ export class FakeKubernetesApi {
     object.metadata.creationTimestamp =
       existing?.metadata.creationTimestamp ?? new Date().toISOString();
     this.collection(key).set(object.metadata.name, object);
+    this.emit(key, existing ? 'MODIFIED' : 'ADDED', object);
     for (const listener of this.listeners) listener(structuredClone(object));
     return structuredClone(object);
+  }
+
+  private emit(collection: string, type: WatchEventType, object: KubeObject) {
+    const change = {
+      version: Number(object.metadata.resourceVersion),
+      collection,
+      type,
+      object: structuredClone(object),
+    };
+    this.changes.push(change);
+    if (this.changes.length > MAX_CHANGES) {
+      this.compactedTo = this.changes.shift()!.version;
+    }
+    for (const watcher of this.watchers) {
+      if (watcher.collection === collection) watcher.send(type, change.object);
+    }
+  }
+
+  /** A watch: a stream of JSON lines, one event each, until either side ends. */
+  private watch(collection: string, from: string | null, res: ServerResponse) {
+    res.writeHead(200, { 'content-type': 'application/json' });
+    const watcher: Watcher = {
+      collection,
+      send: (type, object) =>
+        res.write(`${JSON.stringify({ type, object })}\n`),
+      end: () => {
+        this.watchers.delete(watcher);
+        res.end();
+      },
+    };
+    if (from && Number(from) < this.compactedTo) {
+      watcher.send('ERROR', {
+        kind: 'Status',
+        apiVersion: 'v1',
+        status: 'Failure',
+        message: `too old resource version: ${from} (${this.compactedTo})`,
+        reason: 'Expired',
+        code: 410,
+      });
+      res.end();
+      return;
+    }
+    if (from) {
+      for (const change of this.changes) {
+        if (change.collection === collection && change.version > Number(from)) {
+          watcher.send(change.type, change.object);
+        }
+      }
+    } else {
+      for (const object of this.collection(collection).values()) {
+        watcher.send('ADDED', object);
+      }
+    }
+    this.watchers.add(watcher);
+    res.on('close', () => this.watchers.delete(watcher));
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse) {
@@ -186,14 +284,17 @@ export class FakeKubernetesApi {
         'NotFound',
         'the server could not find the requested resource',
       );
-    if (url.searchParams.get('watch')) {
-      return fail(501, 'NotImplemented', 'the fake does not serve watches');
-    }
     const [, group, groupVersion, coreVersion, namespace, plural, name] = match;
     const apiVersion = group ? `${group}/${groupVersion}` : coreVersion;
     const resource = group ? `${plural}.${group}` : plural;
-    const items = this.collection(this.key(apiVersion, namespace, plural));
     const key = this.key(apiVersion, namespace, plural);
+    const items = this.collection(key);
+    if (url.searchParams.get('watch') === 'true') {
+      if (method !== 'GET' || name) {
+        return fail(405, 'MethodNotAllowed', 'watch a collection with GET');
+      }
+      return this.watch(key, url.searchParams.get('resourceVersion'), res);
+    }
     const existing = name ? items.get(name) : undefined;
     const notFound = () =>
       fail(404, 'NotFound', `${resource} "${name}" not found`);
@@ -252,6 +353,8 @@ export class FakeKubernetesApi {
     }
     if (method === 'DELETE') {
       items.delete(name);
+      existing.metadata.resourceVersion = String(++this.version);
+      this.emit(key, 'DELETED', existing);
       return send(200, { kind: 'Status', apiVersion: 'v1', status: 'Success' });
     }
     return fail(405, 'MethodNotAllowed', `${method} is not supported`);
