@@ -250,6 +250,7 @@ export const kargoPlugin = createBackendPlugin({
               promote: (project, stage, request, actor) =>
                 promotions.service.create(project, stage, request, actor),
             }),
+            analysisRuns: stages.analysisRuns,
             logger,
           }),
         );

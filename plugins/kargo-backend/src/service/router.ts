@@ -75,6 +75,8 @@ export type RouterOptions = {
   refreshWarehouse(project: string, name: string): Promise<boolean>;
   promotions: PromotionService;
   stages: StageService;
+  /** Verification AnalysisRuns, as the engine keeps them. */
+  analysisRuns: { get(project: string, name: string): Promise<unknown> };
   logger: LoggerService;
 };
 
@@ -591,6 +593,20 @@ export async function createRouter(
       await read(req);
       const { project, name } = req.params;
       res.json({ items: await options.promotions.steps(project, name) });
+    },
+  );
+
+  // Kargo's GetAnalysisRun: the run a Stage's verification history names.
+  router.get(
+    '/v1beta1/projects/:project/analysis-runs/:name',
+    async (req, res) => {
+      await read(req);
+      const { project, name } = req.params;
+      const run = await options.analysisRuns.get(project, name);
+      if (!run) {
+        throw new NotFoundError(`AnalysisRun "${project}/${name}" not found`);
+      }
+      res.json(run);
     },
   );
 

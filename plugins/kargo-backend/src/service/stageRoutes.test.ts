@@ -1,5 +1,7 @@
 import { createBackendModule } from '@backstage/backend-plugin-api';
 import { kargoPromotionStepsExtensionPoint } from '@kargo-backstage/plugin-kargo-node';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import request from 'supertest';
 import { createTestDatabases } from '../__testUtils__/testDatabases';
 import { startKargoBackend } from './__testUtils__/startKargoBackend';
@@ -76,13 +78,36 @@ images: [{ repoURL: registry.example.com/app, tag: "1.0.0", digest: "sha256:${'e
 )}" }]
 `;
 
+/** A Stage verified by a `web` analysis against `url`, and its template. */
+const verifiedStage = (url: string) => `
+apiVersion: argoproj.io/v1alpha1
+kind: AnalysisTemplate
+metadata: { name: smoke, namespace: demo }
+spec:
+  metrics:
+    - name: smoke
+      successCondition: result.ok == true
+      provider: { web: { url: "${url}", jsonPath: "{$}" } }
+---
+apiVersion: kargo.akuity.io/v1alpha1
+kind: Stage
+metadata: { name: checked, namespace: demo }
+spec:
+  requestedFreight:
+    - origin: { kind: Warehouse, name: app }
+      sources: { direct: true }
+  promotionTemplate: { spec: { steps: [{ uses: noop }] } }
+  verification: { analysisTemplates: [{ name: smoke }] }
+`;
+
 describe.each(databases.eachSupportedId())('Stage routes on %s', databaseId => {
-  async function startServer(deny: string[] = []) {
+  async function startServer(deny: string[] = [], extra = '', config = {}) {
     return startKargoBackend({
       knex: await databases.init(databaseId),
-      manifests: MANIFESTS,
+      manifests: `${MANIFESTS}---${extra}`,
       deny,
       modules: [noopModule],
+      config,
     });
   }
 
@@ -287,5 +312,57 @@ describe.each(databases.eachSupportedId())('Stage routes on %s', databaseId => {
     expect(done.status.conditions).toContainEqual(
       expect.objectContaining({ type: 'Healthy', status: 'True' }),
     );
+  });
+
+  it('answers the AnalysisRun a verification names, 404 for an unknown one, 403 without read', async () => {
+    const smoke = http.createServer((_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end('{"ok":true}');
+    });
+    await new Promise<void>(r => smoke.listen(0, '127.0.0.1', r));
+    try {
+      const url = `http://127.0.0.1:${(smoke.address() as AddressInfo).port}/`;
+      const { server } = await startServer([], verifiedStage(url), {
+        kargo: { promotions: { egress: { allow: ['127.0.0.1'] } } },
+      });
+      await request(server)
+        .post(`${api}/stages/checked/promotions`)
+        .send({ freight: 'f1' })
+        .expect(201);
+      const verified = await eventually(
+        server,
+        '/stages/checked',
+        s =>
+          s.status?.freightHistory?.[0]?.verificationHistory?.[0]?.phase ===
+          'Successful',
+      );
+      const ref =
+        verified.status.freightHistory[0].verificationHistory[0].analysisRun;
+      expect(ref).toMatchObject({ namespace: 'demo', phase: 'Successful' });
+
+      const run = await request(server).get(`${api}/analysis-runs/${ref.name}`);
+      expect(run.status).toBe(200);
+      expect(run.body).toMatchObject({
+        apiVersion: 'argoproj.io/v1alpha1',
+        kind: 'AnalysisRun',
+        metadata: { name: ref.name, namespace: 'demo' },
+        status: {
+          phase: 'Successful',
+          metricResults: [
+            expect.objectContaining({ name: 'smoke', phase: 'Successful' }),
+          ],
+        },
+      });
+      const unknown = await request(server).get(`${api}/analysis-runs/nope`);
+      expect(unknown.status).toBe(404);
+      expect(unknown.body.error.message).toContain('AnalysisRun "demo/nope"');
+
+      const { server: denied } = await startServer(['kargo.project.read']);
+      expect(
+        (await request(denied).get(`${api}/analysis-runs/${ref.name}`)).status,
+      ).toBe(403);
+    } finally {
+      smoke.close();
+    }
   });
 });

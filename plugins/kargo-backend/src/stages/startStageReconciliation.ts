@@ -112,6 +112,8 @@ export async function startStageReconciliation(options: {
 
   return {
     engine,
+    /** The AnalysisRuns of Stage verifications. */
+    analysisRuns: runs,
     /** Makes Stages due now and wakes this instance's reconciliation. */
     async touch(stages: Array<{ project: string; name: string }>) {
       await queue.touch(stages);

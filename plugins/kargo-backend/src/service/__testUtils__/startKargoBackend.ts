@@ -2,6 +2,7 @@ import type { BackendFeature } from '@backstage/backend-plugin-api';
 import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import type { JsonObject } from '@backstage/types';
 import { Knex } from 'knex';
 import request from 'supertest';
 import kargoPlugin from '../../index';
@@ -11,14 +12,15 @@ export type RecordedAudit = { eventId: string; outcome?: string };
 
 /**
  * The Kargo plugin in a test backend over `knex`, with permissions that
- * deny the named ones, an auditor that records events, extra modules, and
- * `manifests` applied (expected to succeed).
+ * deny the named ones, an auditor that records events, extra modules, root
+ * `config`, and `manifests` applied (expected to succeed).
  */
 export async function startKargoBackend(options: {
   knex: Knex;
   manifests: string;
   deny?: string[];
   modules?: BackendFeature[];
+  config?: JsonObject;
 }) {
   const audits: RecordedAudit[] = [];
   const auditor = mockServices.auditor.mock({
@@ -52,6 +54,9 @@ export async function startKargoBackend(options: {
       permissions.factory,
       auditor.factory,
       catalogServiceMock.factory(),
+      ...(options.config
+        ? [mockServices.rootConfig.factory({ data: options.config })]
+        : []),
     ],
   });
   const applied = await request(server)
