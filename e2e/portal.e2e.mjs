@@ -739,9 +739,13 @@ if (chromiumMissing && !strict) {
           execFileSync('git', ['--git-dir', gitDir, ...args], {
             encoding: 'utf8',
           }).trim();
-        assert.equal(
-          git('log', '-1', '--format=%s', 'main'),
-          `dev runs guestbook ${revision}`,
+        // Newest or not: staging may promote itself on top once dev has
+        // verified the Freight and it has soaked there.
+        assert.ok(
+          git('log', '-20', '--format=%s', 'main')
+            .split('\n')
+            .includes(`dev runs guestbook ${revision}`),
+          `no commit "dev runs guestbook ${revision}" on main`,
         );
         assert.match(
           git('show', 'main:env/dev/values.yaml'),
@@ -757,6 +761,59 @@ if (chromiumMissing && !strict) {
           `dev's current Freight: ${dev[2]}`,
         );
         assert.equal(dev[4], 'Succeeded');
+        state.devFreight = freight.metadata.name;
+      },
+    );
+
+    step(
+      "dev verifies the Freight with the demo's smoke check (an AnalysisRun of a web metric against the backend)",
+      2 * STEP_MS,
+      async () => {
+        assert.ok(state.devFreight, 'no Freight was promoted to dev');
+        const get = async path => {
+          const response = await fetch(`${urls.backendUrl}/api/kargo${path}`, {
+            headers: { Authorization: `Bearer ${guestToken}` },
+          });
+          const text = await response.text();
+          assert.ok(response.ok, `GET ${path}: ${response.status} ${text}`);
+          return JSON.parse(text);
+        };
+        let verification;
+        const deadline = Date.now() + STEP_MS;
+        while (Date.now() < deadline) {
+          const dev = await get('/v1beta1/projects/kargo-demo/stages/dev');
+          const current = dev.status?.freightHistory?.[0];
+          verification = current?.verificationHistory?.[0];
+          const holds = Object.values(current?.items ?? {}).some(
+            f => f.name === state.devFreight,
+          );
+          if (
+            holds &&
+            ['Successful', 'Failed', 'Error'].includes(verification?.phase)
+          ) {
+            break;
+          }
+          await sleep(500);
+        }
+        assert.equal(
+          verification?.phase,
+          'Successful',
+          `dev's verification: ${JSON.stringify(verification)}`,
+        );
+        const run = await get(
+          `/v1beta1/projects/kargo-demo/analysis-runs/${verification.analysisRun.name}`,
+        );
+        const smoke = run.status.metricResults.find(m => m.name === 'smoke');
+        assert.equal(smoke?.phase, 'Successful', JSON.stringify(run.status));
+        assert.equal(smoke.measurements.length, 2);
+        const freight = await get(
+          `/v1beta1/projects/kargo-demo/freight/${state.devFreight}`,
+        );
+        assert.ok(
+          freight.status?.verifiedIn?.dev,
+          `verifiedIn: ${JSON.stringify(freight.status?.verifiedIn)}`,
+        );
+        log(`dev verified ${state.devFreight} by ${run.metadata.name}`);
       },
     );
   });
