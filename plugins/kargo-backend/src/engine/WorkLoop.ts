@@ -13,6 +13,14 @@ export type WorkSource<C> = {
 };
 
 /**
+ * Lets timers and I/O run. With SQLite (better-sqlite3 is synchronous),
+ * a knex query resolves as a microtask: without this, a loop working
+ * through hundreds of items never gives the event loop back, and an HTTP
+ * answer ready long before waits until the whole backlog is done.
+ */
+const yieldToEventLoop = () => new Promise<void>(r => setImmediate(r));
+
+/**
  * Claims due work from the database and runs up to `concurrency` items at
  * once on this instance. Ticks come from the scheduler (every instance, a
  * cheap query), from a timer set to the next item that is due, and at once
@@ -71,12 +79,13 @@ export class WorkLoop<C> {
   }
 
   private async claimAndStart(): Promise<void> {
+    await yieldToEventLoop();
     const { source } = this.loop;
     const free = this.loop.concurrency - this.running.size;
     if (free > 0) {
       for (const claim of await source.claim(free)) {
-        const run = source
-          .run(claim, this.shutdown.signal)
+        const run = yieldToEventLoop()
+          .then(() => source.run(claim, this.shutdown.signal))
           .catch(error =>
             this.loop.logger.error(
               `${source.describe(claim)} stopped with an engine error: ${
