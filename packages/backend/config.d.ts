@@ -9,6 +9,19 @@ export interface Config {
        * @visibility backend
        */
       operatorGroups?: string[];
+      /**
+       * Groups (entity refs) whose members may promote, approve and abort
+       * on every Stage, production included.
+       * @visibility backend
+       */
+      productionGroups?: string[];
+      /**
+       * The Stages that count as production, as Kargo name patterns
+       * (exact, `glob:`, `regex:`). Default prod, production, glob:prod-*,
+       * glob:*-prod.
+       * @visibility backend
+       */
+      productionStages?: string[];
     };
   };
 }

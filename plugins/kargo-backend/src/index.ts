@@ -5,3 +5,10 @@
  */
 export { kargoPlugin as default } from './plugin';
 export type { KargoStore } from './database';
+export {
+  createKargoStageConditionalDecision,
+  kargoStageConditions,
+  kargoStagePermissionResourceRef,
+  kargoStageRules,
+  type KargoStageResource,
+} from './permissions';

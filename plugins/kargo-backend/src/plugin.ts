@@ -3,7 +3,11 @@ import {
   createBackendPlugin,
 } from '@backstage/backend-plugin-api';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
-import { kargoPermissions } from '@kargo-backstage/plugin-kargo-common';
+import type { Permission } from '@backstage/plugin-permission-common';
+import {
+  kargoPermissions,
+  kargoStagePermissions,
+} from '@kargo-backstage/plugin-kargo-common';
 import {
   ArtifactSubscriber,
   PromotionStepRunner,
@@ -34,6 +38,11 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ExtensionRegistry } from './extensions/ExtensionRegistry';
+import {
+  kargoStagePermissionResourceRef,
+  kargoStageRules,
+  StageResourceLoader,
+} from './permissions';
 import { ManifestApplier } from './manifests';
 import { EntityPipelineLoader } from './service/EntityPipelineLoader';
 import { ManifestBootstrapper } from './service/ManifestBootstrapper';
@@ -77,6 +86,7 @@ export const kargoPlugin = createBackendPlugin({
         permissions: coreServices.permissions,
         permissionsRegistry: coreServices.permissionsRegistry,
         auditor: coreServices.auditor,
+        auth: coreServices.auth,
         catalog: catalogServiceRef,
         scheduler: coreServices.scheduler,
         lifecycle: coreServices.lifecycle,
@@ -84,7 +94,11 @@ export const kargoPlugin = createBackendPlugin({
       },
       async init(deps) {
         const { config, logger, database, httpRouter } = deps;
-        deps.permissionsRegistry.addPermissions(kargoPermissions);
+        deps.permissionsRegistry.addPermissions(
+          kargoPermissions.filter(
+            p => !(kargoStagePermissions as Permission[]).includes(p),
+          ),
+        );
 
         const contributed = [...steps.names(), ...subscribers.names()];
         if (contributed.length) {
@@ -94,6 +108,19 @@ export const kargoPlugin = createBackendPlugin({
         }
 
         const store = await DatabaseKargoStore.create({ database });
+        // Stage permissions are decided per Stage: policies may answer with
+        // conditions (project, name, labels, owners of linked entities).
+        const stageResources = new StageResourceLoader(
+          store,
+          deps.catalog,
+          deps.auth,
+        );
+        deps.permissionsRegistry.addResourceType({
+          resourceRef: kargoStagePermissionResourceRef,
+          permissions: kargoStagePermissions,
+          rules: Object.values(kargoStageRules),
+          getResources: refs => stageResources.load(refs),
+        });
         // Applying a Warehouse with a new `kargo.akuity.io/refresh` token asks
         // for its discovery, as in Kargo (discovery starts further down).
         let refresh = async (_project: string, _name: string) => false;

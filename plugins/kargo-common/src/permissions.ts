@@ -12,22 +12,46 @@ export const kargoResourceManagePermission = createPermission({
   attributes: { action: 'update' },
 });
 
-/** Start a Promotion of Freight into a Stage. */
+/**
+ * The resource type of the permissions that act on one Stage, so that a
+ * policy can decide per Stage (conditions: project, name, labels, owners of
+ * the catalog entities linked to the project).
+ */
+export const KARGO_STAGE_RESOURCE_TYPE = 'kargo-stage';
+
+/** A Stage's permission resource ref: `<project>:<stage>`, as Kargo writes it. */
+export function kargoStageResourceRef(project: string, stage: string): string {
+  return `${project}:${stage}`;
+}
+
+/** The project and Stage of a `<project>:<stage>` resource ref. */
+export function parseKargoStageResourceRef(
+  ref: string,
+): { project: string; stage: string } | undefined {
+  const i = ref.indexOf(':');
+  if (i <= 0 || i === ref.length - 1) return undefined;
+  return { project: ref.slice(0, i), stage: ref.slice(i + 1) };
+}
+
+/** Start a Promotion of Freight into a Stage (also retry, re-verify, refresh). */
 export const kargoStagePromotePermission = createPermission({
   name: 'kargo.stage.promote',
   attributes: { action: 'update' },
+  resourceType: KARGO_STAGE_RESOURCE_TYPE,
 });
 
 /** Approve Freight for a Stage (bypassing upstream verification). */
 export const kargoFreightApprovePermission = createPermission({
   name: 'kargo.freight.approve',
   attributes: { action: 'update' },
+  resourceType: KARGO_STAGE_RESOURCE_TYPE,
 });
 
-/** Abort a pending or running Promotion. */
+/** Abort a pending or running Promotion, or a Stage's verification. */
 export const kargoPromotionAbortPermission = createPermission({
   name: 'kargo.promotion.abort',
   attributes: { action: 'update' },
+  resourceType: KARGO_STAGE_RESOURCE_TYPE,
 });
 
 /** Ask a Warehouse to discover new artifacts now. */
@@ -35,6 +59,13 @@ export const kargoWarehouseRefreshPermission = createPermission({
   name: 'kargo.warehouse.refresh',
   attributes: { action: 'update' },
 });
+
+/** The permissions decided per Stage. */
+export const kargoStagePermissions = [
+  kargoStagePromotePermission,
+  kargoFreightApprovePermission,
+  kargoPromotionAbortPermission,
+];
 
 /** Every Kargo permission, for `permissionsRegistry.addPermissions`. */
 export const kargoPermissions = [

@@ -2,8 +2,12 @@ import { ConfigReader } from '@backstage/config';
 import {
   AuthorizeResult,
   createPermission,
+  type Permission,
 } from '@backstage/plugin-permission-common';
-import type { PolicyQueryUser } from '@backstage/plugin-permission-node';
+import type {
+  PolicyQuery,
+  PolicyQueryUser,
+} from '@backstage/plugin-permission-node';
 import {
   kargoProjectReadPermission,
   kargoResourceManagePermission,
@@ -13,7 +17,12 @@ import { KargoPortalPermissionPolicy } from './KargoPortalPermissionPolicy';
 
 const policy = new KargoPortalPermissionPolicy(
   new ConfigReader({
-    permission: { kargo: { operatorGroups: ['group:default/platform-team'] } },
+    permission: {
+      kargo: {
+        operatorGroups: ['group:default/platform-team'],
+        productionGroups: ['group:default/release-managers'],
+      },
+    },
   }),
 );
 
@@ -29,10 +38,10 @@ const user = (...ownershipEntityRefs: string[]) =>
     token: 'token',
   } as unknown as PolicyQueryUser);
 
-const decide = async (
-  permission: typeof kargoProjectReadPermission,
-  who?: PolicyQueryUser,
-) => (await policy.handle({ permission }, who)).result;
+const decision = (permission: Permission, who?: PolicyQueryUser) =>
+  policy.handle({ permission } as PolicyQuery, who);
+const decide = async (permission: Permission, who?: PolicyQueryUser) =>
+  (await decision(permission, who)).result;
 
 describe('KargoPortalPermissionPolicy', () => {
   const developer = user('user:default/dev', 'group:default/team-a');
@@ -49,18 +58,61 @@ describe('KargoPortalPermissionPolicy', () => {
     expect(await decide(catalogRead, developer)).toBe(AuthorizeResult.ALLOW);
   });
 
-  it('reserves changes to Kargo resources and promotions to operator groups', async () => {
+  it('reserves applying manifests to operator groups', async () => {
     expect(await decide(kargoResourceManagePermission, developer)).toBe(
-      AuthorizeResult.DENY,
-    );
-    expect(await decide(kargoStagePromotePermission, developer)).toBe(
       AuthorizeResult.DENY,
     );
     expect(await decide(kargoResourceManagePermission, operator)).toBe(
       AuthorizeResult.ALLOW,
     );
-    expect(await decide(kargoStagePromotePermission, operator)).toBe(
-      AuthorizeResult.ALLOW,
+  });
+
+  it('lets owners of linked entities promote outside production, operators anywhere but production, release managers everywhere', async () => {
+    expect(await decision(kargoStagePromotePermission, developer)).toEqual({
+      result: AuthorizeResult.CONDITIONAL,
+      pluginId: 'kargo',
+      resourceType: 'kargo-stage',
+      conditions: {
+        allOf: [
+          {
+            rule: 'IS_OWNED_BY',
+            resourceType: 'kargo-stage',
+            params: { claims: ['user:default/dev', 'group:default/team-a'] },
+          },
+          {
+            not: {
+              rule: 'HAS_STAGE_NAME',
+              resourceType: 'kargo-stage',
+              params: {
+                names: ['prod', 'production', 'glob:prod-*', 'glob:*-prod'],
+              },
+            },
+          },
+        ],
+      },
+    });
+    expect(await decision(kargoStagePromotePermission, operator)).toEqual({
+      result: AuthorizeResult.CONDITIONAL,
+      pluginId: 'kargo',
+      resourceType: 'kargo-stage',
+      conditions: {
+        not: {
+          rule: 'HAS_STAGE_NAME',
+          resourceType: 'kargo-stage',
+          params: {
+            names: ['prod', 'production', 'glob:prod-*', 'glob:*-prod'],
+          },
+        },
+      },
+    });
+    expect(
+      await decide(
+        kargoStagePromotePermission,
+        user('user:default/rm', 'group:default/release-managers'),
+      ),
+    ).toBe(AuthorizeResult.ALLOW);
+    expect(await decide(kargoStagePromotePermission)).toBe(
+      AuthorizeResult.DENY,
     );
   });
 

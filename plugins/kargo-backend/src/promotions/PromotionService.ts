@@ -145,7 +145,8 @@ export class PromotionService {
     });
   }
 
-  private async get(project: string, name: string): Promise<StoredResource> {
+  /** The Promotion, or NotFoundError. */
+  async get(project: string, name: string): Promise<StoredResource> {
     const promotion = await this.store.getResource({
       kind: 'Promotion',
       project,

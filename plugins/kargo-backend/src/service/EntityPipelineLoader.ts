@@ -14,7 +14,7 @@ import { orderStages, toManifest } from '../manifests';
 /** How many recent Promotions one project's answer carries. */
 const RECENT_PROMOTIONS = 100;
 
-function splitAnnotation(value: string | undefined): string[] {
+export function splitAnnotation(value: string | undefined): string[] {
   return (value ?? '')
     .split(',')
     .map(v => v.trim())

@@ -250,28 +250,42 @@ ${promotionManifest('wrong-origin').replace(
     });
 
     it('needs the promote permission to promote and the abort permission to abort, and audits refusals', async () => {
-      const { server, audits } = await startServer([
-        'kargo.stage.promote',
-        'kargo.promotion.abort',
-      ]);
+      // Denials switched on once a Promotion exists (the list is read per call).
+      const deny: string[] = [];
+      const { server, audits } = await startServer(deny);
+      const created = await request(server)
+        .post('/api/kargo/v1beta1/projects/demo/stages/dev/promotions')
+        .send({ freight: 'f1' });
+      expect(created.status).toBe(201);
+      deny.push('kargo.stage.promote', 'kargo.promotion.abort');
+
       const refused = await request(server)
         .post('/api/kargo/v1beta1/projects/demo/stages/dev/promotions')
         .send({ freight: 'f1' });
       expect(refused.status).toBe(403);
-      expect(refused.body.error.message).toMatch(/kargo\.stage\.promote/);
+      expect(refused.body.error.message).toBe(
+        'You are not allowed to do this to Stage "demo:dev" (kargo.stage.promote)',
+      );
       const abort = await request(server).post(
-        '/api/kargo/v1beta1/projects/demo/promotions/dev.x.f1/abort',
+        `/api/kargo/v1beta1/projects/demo/promotions/${created.body.metadata.name}/abort`,
       );
       expect(abort.status).toBe(403);
-      expect(audits).toEqual([
-        expect.anything(),
+      expect(abort.body.error.message).toMatch(/kargo\.promotion\.abort/);
+      expect(audits.slice(-2)).toEqual([
         { eventId: 'promotion-create', outcome: 'fail' },
         { eventId: 'promotion-abort', outcome: 'fail' },
       ]);
+      // An unknown Promotion is not found (the caller may read the project).
+      const unknown = await request(server).post(
+        '/api/kargo/v1beta1/projects/demo/promotions/nope/abort',
+      );
+      expect(unknown.status).toBe(404);
       const list = await request(server).get(
         '/api/kargo/v1beta1/projects/demo/promotions',
       );
-      expect(list.body.items).toEqual([]);
+      expect(list.body.items.map((p: any) => p.metadata.name)).toEqual([
+        created.body.metadata.name,
+      ]);
     });
   },
 );

@@ -13,9 +13,11 @@ import {
 import {
   AuthorizeResult,
   BasicPermission,
+  ResourcePermission,
 } from '@backstage/plugin-permission-common';
 import {
   ApplyResult,
+  KARGO_STAGE_RESOURCE_TYPE,
   KargoKind,
   KargoManifest,
   ManifestParseError,
@@ -24,6 +26,7 @@ import {
   kargoPromotionAbortPermission,
   kargoResourceManagePermission,
   kargoStagePromotePermission,
+  kargoStageResourceRef,
   kargoWarehouseRefreshPermission,
   parseManifests,
   apiVersionOf,
@@ -44,6 +47,14 @@ import {
   parseLimit,
   parseList,
 } from './paging';
+
+/** A plain permission, or a Stage permission on one Stage. */
+type PermissionCheck =
+  | BasicPermission
+  | {
+      permission: ResourcePermission<typeof KARGO_STAGE_RESOURCE_TYPE>;
+      resourceRef: string;
+    };
 
 /** Kargo's body limit for `/resources`. */
 const RESOURCES_BODY_LIMIT = '4mb';
@@ -171,20 +182,52 @@ export async function createRouter(
   const { refreshWarehouse } = options;
   const router = Router();
 
-  /** Every route but /health passes here: credentials, then the permission. */
-  const authorize = async (req: Request, permission: BasicPermission) => {
+  /**
+   * Every route but /health passes here: credentials, then each permission
+   * (Stage permissions per Stage, so that policies can decide by project,
+   * name, labels or ownership).
+   */
+  const authorize = async (req: Request, ...checks: PermissionCheck[]) => {
     const credentials = await httpAuth.credentials(req);
-    const [decision] = await permissions.authorize([{ permission }], {
-      credentials,
+    if (!checks.length) return credentials;
+    const decisions = await permissions.authorize(
+      checks.map(c =>
+        'resourceRef' in c ? c : { permission: c as BasicPermission },
+      ),
+      { credentials },
+    );
+    decisions.forEach((decision, i) => {
+      if (decision.result !== AuthorizeResult.ALLOW) {
+        const check = checks[i];
+        throw new NotAllowedError(
+          'resourceRef' in check
+            ? `You are not allowed to do this to Stage "${check.resourceRef}" (${check.permission.name})`
+            : `You are not allowed to do this (${check.name})`,
+        );
+      }
     });
-    if (decision.result !== AuthorizeResult.ALLOW) {
-      throw new NotAllowedError(
-        `You are not allowed to do this (${permission.name})`,
-      );
-    }
     return credentials;
   };
   const read = (req: Request) => authorize(req, kargoProjectReadPermission);
+  /** A permission on one Stage. */
+  const onStage = (
+    permission: ResourcePermission<typeof KARGO_STAGE_RESOURCE_TYPE>,
+    project: string,
+    stage: string,
+  ): PermissionCheck => ({
+    permission,
+    resourceRef: kargoStageResourceRef(project, stage),
+  });
+  /** The Stage a Promotion is for (read permission first: no leak by 404). */
+  const stageOfPromotion = async (
+    req: Request,
+    project: string,
+    name: string,
+  ) => {
+    await read(req);
+    const promotion = await options.promotions.get(project, name);
+    return String(promotion.stage ?? promotion.spec.stage);
+  };
 
   /**
    * Every state change: audited (who, when, what, and whether it was
@@ -192,7 +235,7 @@ export async function createRouter(
    */
   const audited = async <T>(
     req: Request,
-    event: { eventId: string; permission: BasicPermission; meta: JsonObject },
+    event: { eventId: string; permission: PermissionCheck[]; meta: JsonObject },
     act: () => Promise<T>,
     outcome: (result: T) => JsonObject,
   ): Promise<T> => {
@@ -203,7 +246,7 @@ export async function createRouter(
       meta: event.meta,
     });
     try {
-      await authorize(req, event.permission);
+      await authorize(req, ...event.permission);
       const result = await act();
       await auditEvent.success({ meta: outcome(result) });
       return result;
@@ -223,7 +266,7 @@ export async function createRouter(
       req,
       {
         eventId: 'resource-change',
-        permission: kargoResourceManagePermission,
+        permission: [kargoResourceManagePermission],
         meta: { action },
       },
       write,
@@ -251,10 +294,23 @@ export async function createRouter(
    */
   const applyManifests = async (req: Request, mode: 'create' | 'upsert') => {
     const docs = parseBody(req);
-    if (
-      docs.some(d => (d as { kind?: unknown } | null)?.kind === 'Promotion')
-    ) {
-      await authorize(req, kargoStagePromotePermission);
+    const promotions = docs.filter(
+      d => (d as { kind?: unknown } | null)?.kind === 'Promotion',
+    ) as Array<{
+      metadata?: { namespace?: unknown };
+      spec?: { stage?: unknown };
+    }>;
+    if (promotions.length) {
+      await authorize(
+        req,
+        ...promotions.map(p =>
+          onStage(
+            kargoStagePromotePermission,
+            String(p.metadata?.namespace ?? ''),
+            String(p.spec?.stage ?? ''),
+          ),
+        ),
+      );
     }
     return applier.apply(docs, mode, { actor: await actorOf(req) });
   };
@@ -408,7 +464,7 @@ export async function createRouter(
         req,
         {
           eventId: 'warehouse-refresh',
-          permission: kargoWarehouseRefreshPermission,
+          permission: [kargoWarehouseRefreshPermission],
           meta: { project, warehouse: name },
         },
         async () => {
@@ -429,19 +485,18 @@ export async function createRouter(
     async (req, res) => {
       const { project, stage } = req.params;
       const body = (req.body ?? {}) as Record<string, unknown>;
-      const request = promotionRequestOf(body, { origin: true });
       const promotion = await audited(
         req,
         {
           eventId: 'promotion-create',
-          permission: kargoStagePromotePermission,
+          permission: [onStage(kargoStagePromotePermission, project, stage)],
           meta: { project, stage, request: body as JsonObject },
         },
         async () =>
           options.promotions.create(
             project,
             stage,
-            request,
+            promotionRequestOf(body, { origin: true }),
             await actorOf(req),
           ),
         created => ({ promotion: created.name, freight: created.spec.freight }),
@@ -454,11 +509,12 @@ export async function createRouter(
     '/v1beta1/projects/:project/promotions/:name/abort',
     async (req, res) => {
       const { project, name } = req.params;
+      const stage = await stageOfPromotion(req, project, name);
       const promotion = await audited(
         req,
         {
           eventId: 'promotion-abort',
-          permission: kargoPromotionAbortPermission,
+          permission: [onStage(kargoPromotionAbortPermission, project, stage)],
           meta: { project, promotion: name },
         },
         async () => options.promotions.abort(project, name, await actorOf(req)),
@@ -480,13 +536,15 @@ export async function createRouter(
         req,
         {
           eventId: 'freight-approve',
-          permission: kargoFreightApprovePermission,
+          // Kargo: approving makes Freight promotable, so it takes the
+          // promote permission too.
+          permission: [
+            onStage(kargoFreightApprovePermission, project, stage),
+            onStage(kargoStagePromotePermission, project, stage),
+          ],
           meta: { project, freight, stage },
         },
         async () => {
-          // Kargo: approving makes Freight promotable, so it takes the
-          // promote permission too.
-          await authorize(req, kargoStagePromotePermission);
           return options.stages.approve(
             project,
             freight,
@@ -506,20 +564,29 @@ export async function createRouter(
     async (req, res) => {
       const { project, stage } = req.params;
       const body = (req.body ?? {}) as Record<string, unknown>;
-      const request = promotionRequestOf(body, { origin: false });
       const created = await audited(
         req,
         {
           eventId: 'promotion-create',
-          permission: kargoStagePromotePermission,
+          // Promote is checked per downstream Stage once they are known;
+          // reading the project comes first.
+          permission: [kargoProjectReadPermission],
           meta: { project, downstreamOf: stage, request: body as JsonObject },
         },
         async () =>
           options.stages.promoteDownstream(
             project,
             stage,
-            request,
+            promotionRequestOf(body, { origin: false }),
             await actorOf(req),
+            async stages => {
+              await authorize(
+                req,
+                ...stages.map(s =>
+                  onStage(kargoStagePromotePermission, project, s),
+                ),
+              );
+            },
           ),
         promotions => ({ promotions: promotions.map(p => p.name) }),
       );
@@ -530,7 +597,7 @@ export async function createRouter(
   const stageAction = (
     path: string,
     eventId: string,
-    permission: BasicPermission,
+    permission: ResourcePermission<typeof KARGO_STAGE_RESOURCE_TYPE>,
     act: (
       project: string,
       stage: string,
@@ -543,7 +610,11 @@ export async function createRouter(
         const { project, stage } = req.params;
         const result = await audited(
           req,
-          { eventId, permission, meta: { project, stage } },
+          {
+            eventId,
+            permission: [onStage(permission, project, stage)],
+            meta: { project, stage },
+          },
           async () => act(project, stage, await actorOf(req)),
           () => ({}),
         );
@@ -573,11 +644,12 @@ export async function createRouter(
     '/v1beta1/projects/:project/promotions/:name/retry',
     async (req, res) => {
       const { project, name } = req.params;
+      const stage = await stageOfPromotion(req, project, name);
       const promotion = await audited(
         req,
         {
           eventId: 'promotion-create',
-          permission: kargoStagePromotePermission,
+          permission: [onStage(kargoStagePromotePermission, project, stage)],
           meta: { project, retryOf: name },
         },
         async () => options.promotions.retry(project, name, await actorOf(req)),
@@ -625,11 +697,11 @@ export async function createRouter(
     express.json(),
     async (req, res) => {
       const { project, name } = req.params;
-      const newAlias = req.body?.newAlias;
-      if (typeof newAlias !== 'string' || !newAlias) {
-        throw new InputError("newAlias: required, the Freight's new alias");
-      }
       const [result] = await change(req, 'upsert', async () => {
+        const newAlias = req.body?.newAlias;
+        if (typeof newAlias !== 'string' || !newAlias) {
+          throw new InputError("newAlias: required, the Freight's new alias");
+        }
         const freight = toManifest(await findOne('Freight', project, name));
         // Through the applier, so alias rules (format, unique per project,
         // label mirror) stay in one place; the resourceVersion guards races.

@@ -194,6 +194,8 @@ export class StageService {
     stageName: string,
     request: PromotionRequest,
     actor: string,
+    /** Refuses (throws) unless the caller may promote into all of them. */
+    authorize: (stages: string[]) => Promise<void> = async () => {},
   ): Promise<StoredResource[]> {
     const key = request.freight ?? request.freightAlias;
     if (
@@ -213,6 +215,7 @@ export class StageService {
     if (!downstream.length) {
       throw new InputError(`Stage "${stageName}" has no downstream Stages`);
     }
+    await authorize(downstream.map(s => s.name));
     const now = this.now();
     for (const stage of downstream) {
       const a = freightAvailability(

@@ -6,8 +6,7 @@ import {
   LabelSelector,
   matchesLabelSelector,
 } from '../selectors/labelSelector';
-import { compileGoRegex } from '@kargo-backstage/plugin-kargo-common';
-import { globToRegExp } from '../warehouses/discovery/git/patterns';
+import { matchesStageName } from '../selectors/stageName';
 import { requestedFreightOf } from './freightAvailability';
 import { listFreightForStage } from './freightForStage';
 import { currentCollection } from './verification';
@@ -29,18 +28,6 @@ type Hold = {
   createdAt: string;
 };
 
-function nameMatches(pattern: string, name: string): boolean {
-  if (pattern.startsWith('glob:')) {
-    return globToRegExp(pattern.slice('glob:'.length)).test(name);
-  }
-  for (const prefix of ['regex:', 'regexp:']) {
-    if (pattern.startsWith(prefix)) {
-      return compileGoRegex(pattern.slice(prefix.length)).test(name);
-    }
-  }
-  return pattern === name;
-}
-
 /**
  * Kargo: only a ProjectConfig promotion policy enables auto-promotion
  * (Stage editors cannot turn it on themselves); the first policy whose
@@ -59,7 +46,7 @@ export function autoPromotionEnabled(
     const selector = p.stageSelector ?? {};
     if (
       selector.name !== undefined &&
-      !nameMatches(selector.name, stage.name)
+      !matchesStageName(selector.name, stage.name)
     ) {
       return false;
     }

@@ -37,14 +37,19 @@ export async function startKargoBackend(options: {
       };
     },
   });
+  // Read per call: a test may change it after start-up.
   const deny = options.deny ?? [];
+  /** Every permission asked for, in order. */
+  const asked: string[] = [];
   const permissions = mockServices.permissions.mock({
-    authorize: async requests =>
-      requests.map(r => ({
+    authorize: async requests => {
+      asked.push(...requests.map(r => r.permission.name));
+      return requests.map(r => ({
         result: deny.includes(r.permission.name)
           ? AuthorizeResult.DENY
           : AuthorizeResult.ALLOW,
-      })) as any,
+      })) as any;
+    },
   });
   const { server } = await startTestBackend({
     features: [
@@ -67,5 +72,5 @@ export async function startKargoBackend(options: {
     201,
     undefined,
   ]);
-  return { server, audits };
+  return { server, audits, asked };
 }
