@@ -14,6 +14,16 @@ export type KargoApi = Pick<
   | 'getFreight'
   | 'listPromotions'
   | 'getPromotion'
+  | 'getPromotionSteps'
+  | 'promote'
+  | 'promoteDownstream'
+  | 'approveFreight'
+  | 'abortPromotion'
+  | 'retryPromotion'
+  | 'refreshWarehouse'
+  | 'refreshStage'
+  | 'reverifyStage'
+  | 'abortVerification'
 >;
 
 export const kargoApiRef = createApiRef<KargoApi>().with({

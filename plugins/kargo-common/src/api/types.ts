@@ -75,3 +75,82 @@ export type ListOptions = {
   limit?: number;
   continue?: string;
 };
+
+/**
+ * Freight of an origin a Stage requests that the Stage may not take yet,
+ * with the reason (not verified upstream, soaking…).
+ */
+export type UnavailableFreight = {
+  name: string;
+  alias?: string;
+  /** The Warehouse the Freight comes from. */
+  origin: string;
+  reason: string;
+  /** ISO time soaking ends, when soaking is all that is missing. */
+  availableAt?: string;
+};
+
+/**
+ * `listFreight` with `stage`: one page of the Freight available to that
+ * Stage (newest first), grouped by origin as Kargo answers, and the Freight
+ * passed over on the way with why it is not available.
+ */
+export type StageFreightList = KargoList & {
+  /** `Warehouse/<name>` → the names of the available Freight from it. */
+  groups: Record<string, { items: string[] }>;
+  unavailable: UnavailableFreight[];
+};
+
+/** Names the Freight to promote: by name or by alias. */
+export type FreightSelector = { freight: string } | { freightAlias: string };
+
+/**
+ * What to promote into a Stage: named Freight, or (`origin`) the newest
+ * Freight of that Warehouse available to the Stage.
+ */
+export type PromoteRequest =
+  | FreightSelector
+  | { origin: { kind?: 'Warehouse'; name: string } };
+
+/** Kargo's per-step status in a Promotion. */
+export type PromotionStepStatus =
+  | 'Running'
+  | 'Succeeded'
+  | 'Failed'
+  | 'Errored'
+  | 'Aborted'
+  | 'Skipped';
+
+/** One step of a Promotion as the steps route shows it: status, output, logs. */
+export type PromotionStepView = {
+  index: number;
+  alias: string;
+  uses?: string;
+  startedAt?: string;
+  finishedAt?: string;
+  errorCount: number;
+  status?: PromotionStepStatus;
+  message?: string;
+  continueOnError?: boolean;
+  output?: Record<string, unknown>;
+  logs: Array<{ at: string; message: string }>;
+};
+
+/**
+ * One `spec.requestedFreight[]` entry of a Stage: an origin (Warehouse)
+ * and where the Stage may take its Freight from.
+ */
+export type RequestedFreight = {
+  origin: { kind?: string; name: string };
+  sources: {
+    /** Straight from the Warehouse. */
+    direct?: boolean;
+    /** After verification in these upstream Stages. */
+    stages?: string[];
+    requiredSoakTime?: string;
+    availabilityStrategy?: 'OneOf' | 'All' | '';
+    autoPromotionOptions?: {
+      selectionPolicy?: 'NewestFreight' | 'MatchUpstream';
+    };
+  };
+};

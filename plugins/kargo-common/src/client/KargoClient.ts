@@ -2,9 +2,13 @@ import { ResponseError } from '@backstage/errors';
 import type {
   ApplyResponse,
   EntityPipelineResponse,
+  FreightSelector,
   KargoList,
   KargoManifest,
   ListOptions,
+  PromoteRequest,
+  PromotionStepView,
+  StageFreightList,
 } from '../api/types';
 
 /** Options per call; `token` authenticates service-to-service calls. */
@@ -70,11 +74,7 @@ export class KargoClient {
   }
 
   getStage(project: string, stage: string, request?: KargoRequestOptions) {
-    return this.get<KargoManifest>(
-      `/v1beta1/projects/${enc(project)}/stages/${enc(stage)}`,
-      {},
-      request,
-    );
+    return this.get<KargoManifest>(stagePath(project, stage), {}, request);
   }
 
   listWarehouses(
@@ -101,11 +101,25 @@ export class KargoClient {
     );
   }
 
+  /**
+   * Freight of the project, newest first. With `stage`, only the Freight
+   * available to that Stage, and beside it what is not and why.
+   */
+  listFreight(
+    project: string,
+    options: FreightListOptions & { stage: string },
+    request?: KargoRequestOptions,
+  ): Promise<StageFreightList>;
   listFreight(
     project: string,
     options?: FreightListOptions,
     request?: KargoRequestOptions,
-  ) {
+  ): Promise<KargoList>;
+  listFreight(
+    project: string,
+    options?: FreightListOptions,
+    request?: KargoRequestOptions,
+  ): Promise<KargoList | StageFreightList> {
     const { origins, ...rest } = options ?? {};
     return this.get<KargoList>(
       `/v1beta1/projects/${enc(project)}/freight`,
@@ -145,7 +159,7 @@ export class KargoClient {
     request?: KargoRequestOptions,
   ) {
     return this.get<KargoManifest>(
-      `/v1beta1/projects/${enc(project)}/promotions/${enc(promotion)}`,
+      promotionPath(project, promotion),
       {},
       request,
     );
@@ -191,6 +205,139 @@ export class KargoClient {
     return this.get<EntityPipelineResponse>(`/v1beta1/${path}`, {}, request);
   }
 
+  /** The steps of a Promotion with their status, outputs and logs. */
+  getPromotionSteps(
+    project: string,
+    promotion: string,
+    request?: KargoRequestOptions,
+  ) {
+    return this.get<{ items: PromotionStepView[] }>(
+      `${promotionPath(project, promotion)}/steps`,
+      {},
+      request,
+    );
+  }
+
+  /** Starts a Promotion of Freight into a Stage; answers the Promotion. */
+  promote(
+    project: string,
+    stage: string,
+    freight: PromoteRequest,
+    request?: KargoRequestOptions,
+  ) {
+    return this.post<KargoManifest>(
+      `${stagePath(project, stage)}/promotions`,
+      freight,
+      request,
+    );
+  }
+
+  /**
+   * Promotes Freight from a Stage into every Stage downstream of it that
+   * takes that Freight's origin; answers the Promotions created.
+   */
+  promoteDownstream(
+    project: string,
+    stage: string,
+    freight: FreightSelector,
+    request?: KargoRequestOptions,
+  ) {
+    return this.post<KargoList>(
+      `${stagePath(project, stage)}/promotions/downstream`,
+      freight,
+      request,
+    );
+  }
+
+  /**
+   * Makes Freight available to a Stage without upstream verification or
+   * soak; answers the Freight. Starts no Promotion.
+   */
+  approveFreight(
+    project: string,
+    freight: string,
+    stage: string,
+    request?: KargoRequestOptions,
+  ) {
+    return this.post<KargoManifest>(
+      `/v1beta1/projects/${enc(project)}/freight/${enc(
+        freight,
+      )}/approve?${new URLSearchParams({ stage })}`,
+      undefined,
+      request,
+    );
+  }
+
+  /** Aborts a pending or running Promotion; answers the Promotion. */
+  abortPromotion(
+    project: string,
+    promotion: string,
+    request?: KargoRequestOptions,
+  ) {
+    return this.post<KargoManifest>(
+      `${promotionPath(project, promotion)}/abort`,
+      undefined,
+      request,
+    );
+  }
+
+  /** Promotes a finished Promotion's Freight again; answers the new Promotion. */
+  retryPromotion(
+    project: string,
+    promotion: string,
+    request?: KargoRequestOptions,
+  ) {
+    return this.post<KargoManifest>(
+      `${promotionPath(project, promotion)}/retry`,
+      undefined,
+      request,
+    );
+  }
+
+  /** Asks a Warehouse to discover artifacts now; answers the Warehouse. */
+  refreshWarehouse(
+    project: string,
+    warehouse: string,
+    request?: KargoRequestOptions,
+  ) {
+    return this.post<KargoManifest>(
+      `/v1beta1/projects/${enc(project)}/warehouses/${enc(warehouse)}/refresh`,
+      undefined,
+      request,
+    );
+  }
+
+  /** Asks for the Stage to be reconciled now; answers the Stage. */
+  refreshStage(project: string, stage: string, request?: KargoRequestOptions) {
+    return this.post<KargoManifest>(
+      `${stagePath(project, stage)}/refresh`,
+      undefined,
+      request,
+    );
+  }
+
+  /** Verifies the Stage's current Freight again; answers the Stage. */
+  reverifyStage(project: string, stage: string, request?: KargoRequestOptions) {
+    return this.post<KargoManifest>(
+      `${stagePath(project, stage)}/verification`,
+      undefined,
+      request,
+    );
+  }
+
+  /** Aborts the Stage's running verification; answers the Stage. */
+  abortVerification(
+    project: string,
+    stage: string,
+    request?: KargoRequestOptions,
+  ) {
+    return this.post<KargoManifest>(
+      `${stagePath(project, stage)}/verification/abort`,
+      undefined,
+      request,
+    );
+  }
+
   /**
    * Creates (`create`) or creates-or-updates (`upsert`) the manifests: a YAML
    * or JSON text of one or more documents, or objects. All or nothing.
@@ -233,6 +380,22 @@ export class KargoClient {
       'GET',
       `${path}${qs ? `?${qs}` : ''}`,
       undefined,
+      request,
+    );
+  }
+
+  /** An action route: a JSON body when there is something to say. */
+  private post<T>(
+    path: string,
+    body: object | undefined,
+    request?: KargoRequestOptions,
+  ): Promise<T> {
+    return this.request<T>(
+      'POST',
+      path,
+      body
+        ? { body: JSON.stringify(body), contentType: 'application/json' }
+        : undefined,
       request,
     );
   }
@@ -283,4 +446,12 @@ export class KargoClient {
 
 function enc(value: string): string {
   return encodeURIComponent(value);
+}
+
+function stagePath(project: string, stage: string): string {
+  return `/v1beta1/projects/${enc(project)}/stages/${enc(stage)}`;
+}
+
+function promotionPath(project: string, promotion: string): string {
+  return `/v1beta1/projects/${enc(project)}/promotions/${enc(promotion)}`;
 }

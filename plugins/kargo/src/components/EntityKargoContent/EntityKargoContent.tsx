@@ -1,22 +1,36 @@
 import {
-  InfoCard,
+  MissingAnnotationEmptyState,
   Progress,
   ResponseErrorPanel,
   WarningPanel,
 } from '@backstage/core-components';
 import { useApi } from '@backstage/frontend-plugin-api';
 import { useEntity } from '@backstage/plugin-catalog-react';
-import type { ProjectPipeline } from '@kargo-backstage/plugin-kargo-common';
+import { KARGO_PROJECT_ANNOTATION } from '@kargo-backstage/plugin-kargo-common';
 import Grid from '@material-ui/core/Grid';
+import { useCallback, useState } from 'react';
 import useAsync from 'react-use/esm/useAsync';
 import { kargoApiRef } from '../../api';
-import { StagesTable } from './StagesTable';
-import { WarehousesTable } from './WarehousesTable';
+import { isKargoAvailable } from '../../conditions';
+import { ProjectPipeline } from '../pipeline';
 
 /** The Promotions tab: each Kargo project the entity names, with its pipeline. */
 export function EntityKargoContent() {
   const { entity } = useEntity();
+  if (!isKargoAvailable(entity)) {
+    return (
+      <MissingAnnotationEmptyState annotation={KARGO_PROJECT_ANNOTATION} />
+    );
+  }
+  return <EntityPipelines />;
+}
+
+function EntityPipelines() {
+  const { entity } = useEntity();
   const kargoApi = useApi(kargoApiRef);
+  // Bumped after each action (and while Promotions run) to load again.
+  const [reloadKey, setReloadKey] = useState(0);
+  const reload = useCallback(() => setReloadKey(k => k + 1), []);
   const { value, loading, error } = useAsync(
     () =>
       kargoApi.getEntityPipeline({
@@ -24,10 +38,11 @@ export function EntityKargoContent() {
         namespace: entity.metadata.namespace,
         name: entity.metadata.name,
       }),
-    [kargoApi, entity],
+    [kargoApi, entity, reloadKey],
   );
 
-  if (loading) {
+  // Reloads keep the page (and any open dialog) in place.
+  if (!value && loading) {
     return <Progress />;
   }
   if (error) {
@@ -37,30 +52,21 @@ export function EntityKargoContent() {
     <Grid container spacing={3}>
       {value!.projects.map(project => (
         <Grid item xs={12} key={project.name}>
-          <ProjectCard project={project} />
+          {project.error ? (
+            <WarningPanel
+              severity="error"
+              title={`Kargo project "${project.name}" cannot be shown`}
+              message={project.error.message}
+            />
+          ) : (
+            <ProjectPipeline
+              project={project}
+              reload={reload}
+              reloadKey={reloadKey}
+            />
+          )}
         </Grid>
       ))}
     </Grid>
-  );
-}
-
-function ProjectCard({ project }: { project: ProjectPipeline }) {
-  if (project.error) {
-    return (
-      <WarningPanel
-        severity="error"
-        title={`Kargo project "${project.name}" cannot be shown`}
-        message={project.error.message}
-      />
-    );
-  }
-  return (
-    <InfoCard title={`Kargo project ${project.name}`}>
-      <StagesTable stages={project.stages} freight={project.freight} />
-      <WarehousesTable
-        warehouses={project.warehouses}
-        freight={project.freight}
-      />
-    </InfoCard>
   );
 }

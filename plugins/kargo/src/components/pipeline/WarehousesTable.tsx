@@ -1,10 +1,9 @@
 import type { KargoManifest } from '@kargo-backstage/plugin-kargo-common';
-import Table from '@material-ui/core/Table';
-import TableBody from '@material-ui/core/TableBody';
 import TableCell from '@material-ui/core/TableCell';
-import TableHead from '@material-ui/core/TableHead';
 import TableRow from '@material-ui/core/TableRow';
-import { describeFreight } from './freightSummary';
+import { describeFreight } from '../../model/artifacts';
+import { WarehouseRefreshButton } from '../actions';
+import { ListTable } from '../table';
 
 type Subscription = {
   image?: {
@@ -54,49 +53,48 @@ function newestFreight(
   return ready ? ready.message ?? 'none yet' : 'not discovered yet';
 }
 
+/** The project's Warehouses: what they watch and the newest Freight. */
 export function WarehousesTable(props: {
   warehouses: KargoManifest[];
-  freight: KargoManifest[];
+  freightByName: Map<string, KargoManifest>;
 }) {
-  const freightByName = new Map(props.freight.map(f => [f.metadata.name, f]));
+  const { freightByName } = props;
   return (
-    <Table size="small" aria-label="Warehouses">
-      <TableHead>
-        <TableRow>
-          <TableCell>Warehouse</TableCell>
-          <TableCell>Subscriptions</TableCell>
-          <TableCell>Interval</TableCell>
-          <TableCell>Freight creation</TableCell>
-          <TableCell>Newest Freight</TableCell>
-        </TableRow>
-      </TableHead>
-      <TableBody>
-        {props.warehouses.map(warehouse => {
-          const spec = (warehouse.spec ?? {}) as {
-            subscriptions?: Subscription[];
-            interval?: string;
-            freightCreationPolicy?: string;
-          };
-          return (
-            <TableRow key={warehouse.metadata.name}>
-              <TableCell>{warehouse.metadata.name}</TableCell>
-              <TableCell>
-                {(spec.subscriptions ?? [])
-                  .map(describeSubscription)
-                  .join('; ')}
-              </TableCell>
-              <TableCell>{spec.interval}</TableCell>
-              <TableCell>{spec.freightCreationPolicy}</TableCell>
-              <TableCell>
-                {newestFreight(
-                  warehouse.status as WarehouseStatus | undefined,
-                  freightByName,
-                )}
-              </TableCell>
-            </TableRow>
-          );
-        })}
-      </TableBody>
-    </Table>
+    <ListTable
+      label="Warehouses"
+      columns={[
+        'Warehouse',
+        'Subscriptions',
+        'Interval',
+        'Freight creation',
+        'Newest Freight',
+      ]}
+      items={props.warehouses}
+      renderRow={warehouse => {
+        const spec = (warehouse.spec ?? {}) as {
+          subscriptions?: Subscription[];
+          interval?: string;
+          freightCreationPolicy?: string;
+        };
+        return (
+          <TableRow key={warehouse.metadata.name}>
+            <TableCell>{warehouse.metadata.name}</TableCell>
+            <TableCell>
+              {(spec.subscriptions ?? []).map(describeSubscription).join('; ')}
+            </TableCell>
+            <TableCell>{spec.interval}</TableCell>
+            <TableCell>{spec.freightCreationPolicy}</TableCell>
+            <TableCell>
+              {newestFreight(
+                warehouse.status as WarehouseStatus | undefined,
+                freightByName,
+              )}
+              {/* An icon without text: the cell still reads as the Freight. */}
+              <WarehouseRefreshButton warehouse={warehouse.metadata.name} />
+            </TableCell>
+          </TableRow>
+        );
+      }}
+    />
   );
 }

@@ -1,0 +1,110 @@
+import { makeStyles } from '@material-ui/core/styles';
+import Typography from '@material-ui/core/Typography';
+import { memo } from 'react';
+import type { StageView } from '../../model/pipelineModel';
+import { StageActions, WarehouseRefreshButton } from '../actions';
+import {
+  describeAutoPromotion,
+  HealthFact,
+  RunningPromotionFact,
+  VerificationFact,
+} from '../status';
+
+const STAGE_WIDTH = 300;
+const WAREHOUSE_WIDTH = 200;
+const LINE = 22;
+
+const useStyles = makeStyles(theme => ({
+  card: {
+    boxSizing: 'border-box',
+    height: '100%',
+    padding: theme.spacing(1),
+    border: `1px solid ${theme.palette.divider}`,
+    borderRadius: theme.shape.borderRadius,
+    background: theme.palette.background.paper,
+    color: theme.palette.text.primary,
+    fontSize: theme.typography.body2.fontSize,
+    overflow: 'hidden',
+  },
+  title: { fontWeight: theme.typography.fontWeightBold as number },
+  line: { whiteSpace: 'nowrap', overflow: 'hidden', textOverflow: 'ellipsis' },
+}));
+
+/**
+ * HTML inside the SVG graph: a fixed-size foreignObject, so the graph
+ * measures each node once and text wraps as in the rest of the page.
+ */
+function NodeBox(props: {
+  width: number;
+  height: number;
+  color?: string;
+  label: string;
+  children: React.ReactNode;
+}) {
+  const classes = useStyles();
+  return (
+    <foreignObject width={props.width} height={props.height}>
+      <div
+        className={classes.card}
+        style={props.color ? { borderLeft: `6px solid ${props.color}` } : {}}
+        role="group"
+        aria-label={props.label}
+      >
+        {props.children}
+      </div>
+    </foreignObject>
+  );
+}
+
+/** A Stage: current Freight per origin, health, verification, promotion. */
+function StageNodeView(props: { stage: StageView }) {
+  const { stage } = props;
+  const classes = useStyles();
+  const lines = 5 + Math.max(1, stage.current.length) + (stage.running ? 1 : 0);
+  return (
+    <NodeBox
+      width={STAGE_WIDTH}
+      height={lines * LINE + 16}
+      color={stage.color}
+      label={`Stage ${stage.name}`}
+    >
+      <Typography className={classes.title}>{stage.name}</Typography>
+      {stage.current.length ? (
+        stage.current.map(c => (
+          <div key={c.origin} className={classes.line} title={c.label}>
+            {c.origin}: {c.label}
+          </div>
+        ))
+      ) : (
+        <div className={classes.line}>no Freight yet</div>
+      )}
+      <HealthFact stage={stage} />
+      <VerificationFact stage={stage} />
+      <div className={classes.line}>{describeAutoPromotion(stage)}</div>
+      <RunningPromotionFact stage={stage} />
+      <StageActions stage={stage} />
+    </NodeBox>
+  );
+}
+
+export const StageNode = memo(StageNodeView);
+
+/** A Warehouse, the source of Freight, with its refresh button. */
+function WarehouseNodeView(props: { name: string }) {
+  const classes = useStyles();
+  return (
+    <NodeBox
+      width={WAREHOUSE_WIDTH}
+      height={2 * LINE + 24}
+      label={`Warehouse ${props.name}`}
+    >
+      <Typography variant="caption">Warehouse</Typography>
+      <div className={classes.line}>
+        <span className={classes.title}>{props.name}</span>
+        <WarehouseRefreshButton warehouse={props.name} />
+      </div>
+    </NodeBox>
+  );
+}
+
+export const WarehouseNode = memo(WarehouseNodeView);

@@ -1,0 +1,162 @@
+import { InfoCard } from '@backstage/core-components';
+import { useApi } from '@backstage/frontend-plugin-api';
+import type {
+  KargoManifest,
+  ProjectPipeline as ProjectPipelineAnswer,
+} from '@kargo-backstage/plugin-kargo-common';
+import Box from '@material-ui/core/Box';
+import Typography from '@material-ui/core/Typography';
+import Alert from '@material-ui/lab/Alert';
+import { useDeferredValue, useEffect, useMemo, useState } from 'react';
+import { kargoApiRef } from '../../api';
+import {
+  buildPipelineModel,
+  filterStages,
+  StageView,
+} from '../../model/pipelineModel';
+import {
+  PipelineActions,
+  PipelineActionsProvider,
+  usePipelineActionRunner,
+} from '../actions';
+import { FreightTimeline } from '../freight/FreightTimeline';
+import { PromoteDialog } from '../promote/PromoteDialog';
+import { PipelineGraph } from './PipelineGraph';
+import { PipelineToolbar, PipelineViewMode } from './PipelineToolbar';
+import { PromotionsTable } from './PromotionsTable';
+import { StagesTable } from './StagesTable';
+import { WarehousesTable } from './WarehousesTable';
+
+/** While a Promotion runs, look again this often (until signals come). */
+const POLL_WHILE_RUNNING_MS = 5000;
+
+function Section(props: { title: string; children: React.ReactNode }) {
+  return (
+    <Box component="section" mt={3} aria-label={props.title}>
+      <Typography variant="h6">{props.title}</Typography>
+      {props.children}
+    </Box>
+  );
+}
+
+/**
+ * One Kargo project's pipeline: Stages as a list or a graph, the Freight
+ * timeline, Warehouses and recent Promotions, and every action on them.
+ */
+export function ProjectPipeline(props: {
+  project: ProjectPipelineAnswer;
+  reload(): void;
+  reloadKey: number;
+}) {
+  const { project, reload, reloadKey } = props;
+  const api = useApi(kargoApiRef);
+  const model = useMemo(() => buildPipelineModel(project), [project]);
+  const [query, setQuery] = useState('');
+  // Typing stays responsive on big projects: filtering renders after.
+  const deferredQuery = useDeferredValue(query);
+  const stages = useMemo(
+    () => filterStages(model.stages, deferredQuery),
+    [model, deferredQuery],
+  );
+  const warehouseNames = useMemo(
+    () => model.warehouses.map(w => w.metadata.name),
+    [model],
+  );
+  const [view, setView] = useState<PipelineViewMode>('list');
+  const [promoteTargetName, setPromoteTargetName] = useState<string>();
+  const [promoting, setPromoting] = useState<{
+    stage: StageView;
+    freight: KargoManifest;
+  }>();
+  const { busy, feedback, run, dismissFeedback } =
+    usePipelineActionRunner(reload);
+
+  const anyRunning = model.stages.some(s => s.running);
+  useEffect(() => {
+    if (!anyRunning) return undefined;
+    const timer = setTimeout(reload, POLL_WHILE_RUNNING_MS);
+    return () => clearTimeout(timer);
+  }, [anyRunning, reload, model]);
+
+  const actions = useMemo<PipelineActions>(
+    () => ({
+      project: project.name,
+      api,
+      busy,
+      run,
+      openPromote: (stage, freight) => setPromoting({ stage, freight }),
+      startPromoteMode: stage => setPromoteTargetName(stage.name),
+    }),
+    [project.name, api, busy, run],
+  );
+  const promoteTarget = promoteTargetName
+    ? model.stagesByName.get(promoteTargetName)
+    : undefined;
+
+  return (
+    <PipelineActionsProvider value={actions}>
+      <InfoCard title={`Kargo project ${project.name}`}>
+        {feedback && (
+          <Alert severity={feedback.severity} onClose={dismissFeedback}>
+            {feedback.message}
+          </Alert>
+        )}
+        {model.stages.length ? (
+          <>
+            <PipelineToolbar
+              query={query}
+              onQueryChange={setQuery}
+              view={view}
+              onViewChange={setView}
+            />
+            {!stages.length && (
+              <Typography>No Stage matches "{deferredQuery}".</Typography>
+            )}
+            {stages.length > 0 && view === 'list' && (
+              <StagesTable stages={stages} />
+            )}
+            {stages.length > 0 && view === 'graph' && (
+              <PipelineGraph
+                stages={stages}
+                warehouses={warehouseNames}
+                searching={Boolean(deferredQuery.trim())}
+              />
+            )}
+          </>
+        ) : (
+          <Typography>This project has no Stages.</Typography>
+        )}
+        <Box mt={3}>
+          <FreightTimeline
+            model={model}
+            promoteTarget={promoteTarget}
+            onExitPromoteMode={() => setPromoteTargetName(undefined)}
+            reloadKey={reloadKey}
+          />
+        </Box>
+        <Section title="Warehouses">
+          <WarehousesTable
+            warehouses={model.warehouses}
+            freightByName={model.freightByName}
+          />
+        </Section>
+        <Section title="Recent Promotions">
+          <PromotionsTable promotions={project.promotions} model={model} />
+        </Section>
+      </InfoCard>
+      {promoting && (
+        <PromoteDialog
+          stage={
+            model.stagesByName.get(promoting.stage.name) ?? promoting.stage
+          }
+          freight={promoting.freight}
+          onClose={() => setPromoting(undefined)}
+          onPromoted={() => {
+            setPromoting(undefined);
+            setPromoteTargetName(undefined);
+          }}
+        />
+      )}
+    </PipelineActionsProvider>
+  );
+}

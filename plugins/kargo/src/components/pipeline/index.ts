@@ -1,0 +1,1 @@
+export { ProjectPipeline } from './ProjectPipeline';

@@ -1,0 +1,8 @@
+export { KargoStatus } from './KargoStatus';
+export {
+  describeAutoPromotion,
+  describeRunningPromotion,
+  HealthFact,
+  RunningPromotionFact,
+  VerificationFact,
+} from './StageFacts';

@@ -1,0 +1,1 @@
+export { ACTIONS_COLUMN, ListTable, type ListTableProps } from './ListTable';
