@@ -16,9 +16,11 @@ import {
 } from '@kargo-backstage/plugin-kargo-node';
 import {
   DatabaseDiscoveryQueue,
+  DatabaseFreezes,
   DatabaseKargoStore,
   DatabasePromotionQueue,
 } from './database';
+import { PromotionGate } from './promotions/PromotionGate';
 import { KargoPromotionExpressions } from './promotions/KargoPromotionExpressions';
 import { PromotionCreator } from './promotions/PromotionCreator';
 import {
@@ -108,6 +110,9 @@ export const kargoPlugin = createBackendPlugin({
         }
 
         const store = await DatabaseKargoStore.create({ database });
+        // Freezes and promotion windows, in front of every Promotion.
+        const freezes = new DatabaseFreezes(await database.getClient());
+        const gate = new PromotionGate(store, freezes);
         // Stage permissions are decided per Stage: policies may answer with
         // conditions (project, name, labels, owners of linked entities).
         const stageResources = new StageResourceLoader(
@@ -190,6 +195,7 @@ export const kargoPlugin = createBackendPlugin({
           scheduler: deps.scheduler,
           lifecycle: deps.lifecycle,
           afterRun: () => pokeStages(),
+          gate,
         });
         wakePromotions = () => void promotions.engine.poke();
         deps.lifecycle.addShutdownHook(async () => {
@@ -218,6 +224,7 @@ export const kargoPlugin = createBackendPlugin({
           scheduler: deps.scheduler,
           lifecycle: deps.lifecycle,
           wakePromotions,
+          gate,
           promote: (project, stage, request, actor) =>
             promotions.service.create(project, stage, request, actor),
         });
@@ -278,6 +285,15 @@ export const kargoPlugin = createBackendPlugin({
                 promotions.service.create(project, stage, request, actor),
             }),
             analysisRuns: stages.analysisRuns,
+            freezes: {
+              store: freezes,
+              // Shown on the Stages at once; once lifted, their
+              // reconciliation lets waiting Promotions start.
+              changed: (project, stage) =>
+                stage
+                  ? stages.touch([{ project, name: stage }])
+                  : stages.touchProject(project),
+            },
             logger,
           }),
         );

@@ -12,3 +12,4 @@ export * from './freight';
 export * from './api/types';
 export * from './client';
 export * from './durations';
+export * from './promotionWindows';

@@ -60,6 +60,12 @@ export const kargoWarehouseRefreshPermission = createPermission({
   attributes: { action: 'update' },
 });
 
+/** Freeze or unfreeze a project or Stage (stop-the-line) and lift it. */
+export const kargoFreezeManagePermission = createPermission({
+  name: 'kargo.freeze.manage',
+  attributes: { action: 'update' },
+});
+
 /** The permissions decided per Stage. */
 export const kargoStagePermissions = [
   kargoStagePromotePermission,
@@ -75,4 +81,5 @@ export const kargoPermissions = [
   kargoFreightApprovePermission,
   kargoPromotionAbortPermission,
   kargoWarehouseRefreshPermission,
+  kargoFreezeManagePermission,
 ];

@@ -9,6 +9,7 @@ import type {
   PolicyQueryUser,
 } from '@backstage/plugin-permission-node';
 import {
+  kargoFreezeManagePermission,
   kargoProjectReadPermission,
   kargoResourceManagePermission,
   kargoStagePromotePermission,
@@ -58,11 +59,24 @@ describe('KargoPortalPermissionPolicy', () => {
     expect(await decide(catalogRead, developer)).toBe(AuthorizeResult.ALLOW);
   });
 
-  it('reserves applying manifests to operator groups', async () => {
+  it('reserves applying manifests to operator groups, and freezes to operators and release managers', async () => {
+    const manager = user('user:default/rm', 'group:default/release-managers');
     expect(await decide(kargoResourceManagePermission, developer)).toBe(
       AuthorizeResult.DENY,
     );
     expect(await decide(kargoResourceManagePermission, operator)).toBe(
+      AuthorizeResult.ALLOW,
+    );
+    expect(await decide(kargoResourceManagePermission, manager)).toBe(
+      AuthorizeResult.DENY,
+    );
+    expect(await decide(kargoFreezeManagePermission, developer)).toBe(
+      AuthorizeResult.DENY,
+    );
+    expect(await decide(kargoFreezeManagePermission, operator)).toBe(
+      AuthorizeResult.ALLOW,
+    );
+    expect(await decide(kargoFreezeManagePermission, manager)).toBe(
       AuthorizeResult.ALLOW,
     );
   });

@@ -15,6 +15,7 @@ import {
 } from '@kargo-backstage/plugin-kargo-backend';
 import {
   KARGO_STAGE_RESOURCE_TYPE,
+  kargoFreezeManagePermission,
   kargoPermissions,
   kargoProjectReadPermission,
 } from '@kargo-backstage/plugin-kargo-common';
@@ -39,6 +40,8 @@ const DEFAULT_PRODUCTION_STAGES = [
  *   and only the owners of a catalog entity linked to the Stage's project
  *   (its `kargo.akuity.io/project` annotation) or members of
  *   `permission.kargo.operatorGroups`;
+ * - freezing and unfreezing (stop-the-line): operators and production
+ *   groups;
  * - applying manifests and refreshing Warehouses: operator groups only.
  *
  * Requests without a user come from backend services (the routes refuse
@@ -95,8 +98,10 @@ export class KargoPortalPermissionPolicy implements PermissionPolicy {
             },
       );
     }
-    return inAny(this.operatorGroups)
-      ? { result: AuthorizeResult.ALLOW }
-      : { result: AuthorizeResult.DENY };
+    const allowed =
+      inAny(this.operatorGroups) ||
+      (permission.name === kargoFreezeManagePermission.name &&
+        inAny(this.productionGroups));
+    return { result: allowed ? AuthorizeResult.ALLOW : AuthorizeResult.DENY };
   }
 }

@@ -23,3 +23,5 @@ export { DatabasePromotionQueue } from './DatabasePromotionQueue';
 export type { StageClaim, StageQueue } from './StageQueue';
 export { DatabaseStageQueue } from './DatabaseStageQueue';
 export { DatabaseAnalysisRuns } from './DatabaseAnalysisRuns';
+export type { Freeze, Freezes } from './Freezes';
+export { DatabaseFreezes } from './DatabaseFreezes';

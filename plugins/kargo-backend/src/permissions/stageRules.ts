@@ -1,6 +1,6 @@
 import { createPermissionRule } from '@backstage/plugin-permission-node';
 import { z } from 'zod';
-import { matchesStageName } from '../selectors/stageName';
+import { matchesStageName } from '../selectors/stageSelector';
 import {
   kargoStagePermissionResourceRef,
   type KargoStageResource,

@@ -17,6 +17,7 @@ import {
   StageQueue,
 } from '../database';
 import { promotionBlockedBy } from '../stages/verification';
+import type { PromotionGate } from './PromotionGate';
 import type { FreightCollection } from './freightCollection';
 import { freightReference, nextCollection } from './freightCollection';
 import type { StepSpec } from './inflateSteps';
@@ -47,6 +48,8 @@ export type PromotionRunnerOptions = {
   leaseMs: number;
   logger: LoggerService;
   clock?: () => number;
+  /** Freezes and promotion windows: a queued Promotion waits while closed. */
+  gate?: PromotionGate;
 };
 
 type State = {
@@ -74,6 +77,11 @@ const sleep = (ms: number, signal: AbortSignal) =>
     );
   });
 
+/** How long a Promotion waiting for its Stage's verification sleeps. */
+const GATE_RECHECK_MS = 2000;
+/** The same while frozen or outside the promotion windows. */
+const GATED_RECHECK_MS = 60_000;
+
 /**
  * Runs one claimed Promotion from where it stands: step after step, every
  * start and outcome written (fenced by the claim) before moving on, so a
@@ -81,9 +89,6 @@ const sleep = (ms: number, signal: AbortSignal) =>
  * step it was interrupted. Holds the claim with a heartbeat, which also
  * carries abort requests from other instances.
  */
-/** How long a Promotion waiting for its Stage's verification sleeps. */
-const GATE_RECHECK_MS = 2000;
-
 export class PromotionRunner {
   private readonly clock: () => number;
 
@@ -268,13 +273,17 @@ export class PromotionRunner {
     s: State,
     log: StepLog,
   ): Promise<boolean> {
+    // Read before the fenced transaction (its own connection; SQLite has one).
+    const gate = await this.options.gate?.check(claim.project, claim.stage);
     return this.fenced(claim, log, async (store, queue, stages) => {
       const stage = await store.getResource({
         kind: 'Stage',
         project: claim.project,
         name: claim.stage,
       });
-      const blocked = stage && promotionBlockedBy(stage);
+      // A freeze or closed window outlasts a verification: say it first.
+      const blocked =
+        gate?.blockedBy || (stage ? promotionBlockedBy(stage) : undefined);
       if (blocked) {
         // Kargo: verification blocks the queue. The Stage's reconciliation
         // wakes the engine when it ends; the release is the fallback.
@@ -289,8 +298,14 @@ export class PromotionRunner {
         // The Stage's next reconciliation wakes this Promotion as soon as
         // the gate is open (after this release: no wake-up is missed).
         await stages.touch([{ project: claim.project, name: claim.stage }]);
+        // A freeze or closed window lasts: the Stage's reconciliation wakes
+        // this Promotion when it lifts or opens; the release is the fallback.
         await queue.update(claim, this.options.owner, {
-          release: { notBefore: this.clock() + GATE_RECHECK_MS },
+          release: {
+            notBefore:
+              this.clock() +
+              (gate?.blockedBy ? GATED_RECHECK_MS : GATE_RECHECK_MS),
+          },
         });
         return false;
       }

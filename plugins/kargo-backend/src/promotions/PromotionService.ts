@@ -7,6 +7,7 @@ import type {
   StoredResource,
 } from '../database';
 import { recordPromotionOutcome, TERMINAL_PHASES } from './promotionOutcome';
+import type { PromotionGate } from './PromotionGate';
 import { PromotionCreator, PromotionRequest } from './PromotionCreator';
 import type { StepMeta } from './stepStatus';
 
@@ -31,19 +32,37 @@ export class PromotionService {
     private readonly queue: PromotionQueue,
     private readonly wake: () => void,
     private readonly clock: () => number = Date.now,
+    /** Freezes and promotion windows; none when absent. */
+    private readonly gate?: PromotionGate,
   ) {
     this.creator = new PromotionCreator(queue, clock);
   }
 
+  /**
+   * Admits and queues a Promotion: manual, automatic, retried or
+   * downstream. A frozen Stage or a closed promotion window refuses it
+   * (409), as Kargo's admission refuses Promotions outside their windows.
+   */
   async create(
     project: string,
     stage: string,
     request: PromotionRequest,
     actor: string,
   ): Promise<StoredResource> {
+    await this.checkGate(project, stage);
     const created = await this.creator.create(project, stage, request, actor);
     this.wake();
     return created;
+  }
+
+  /** Throws ConflictError when the gate is closed for the Stage. */
+  async checkGate(project: string, stage: string): Promise<void> {
+    const blocked = (await this.gate?.check(project, stage))?.blockedBy;
+    if (blocked) {
+      throw new ConflictError(
+        `Promotions to Stage "${project}/${stage}" are not allowed now: ${blocked}`,
+      );
+    }
   }
 
   /** A new Promotion of the same Freight to the same Stage. */

@@ -12,6 +12,7 @@ import { durationSetting } from '../config/durationSetting';
 import type { KargoStore, PromotionQueue } from '../database';
 import { PromotionEngine } from './PromotionEngine';
 import type { PromotionExpressions } from './PromotionExpressions';
+import type { PromotionGate } from './PromotionGate';
 import { PromotionRunner } from './PromotionRunner';
 import { PromotionService } from './PromotionService';
 import type { StepRegistry } from './StepRegistry';
@@ -33,6 +34,8 @@ export async function startPromotionEngine(options: {
   lifecycle: LifecycleService;
   /** Told after each run of a Promotion (its Stage is due). */
   afterRun?: () => void;
+  /** Freezes and promotion windows. */
+  gate?: PromotionGate;
 }) {
   const { config, logger, store, queue, scheduler } = options;
   const workRoot =
@@ -54,6 +57,7 @@ export async function startPromotionEngine(options: {
     owner,
     leaseMs,
     logger,
+    gate: options.gate,
   });
   const engine = new PromotionEngine({
     queue,
@@ -95,6 +99,12 @@ export async function startPromotionEngine(options: {
 
   return {
     engine,
-    service: new PromotionService(store, queue, () => void engine.poke()),
+    service: new PromotionService(
+      store,
+      queue,
+      () => void engine.poke(),
+      undefined,
+      options.gate,
+    ),
   };
 }

@@ -21,6 +21,7 @@ import {
   KargoKind,
   KargoManifest,
   ManifestParseError,
+  kargoFreezeManagePermission,
   kargoFreightApprovePermission,
   kargoProjectReadPermission,
   kargoPromotionAbortPermission,
@@ -34,7 +35,12 @@ import {
 import type { JsonObject } from '@backstage/types';
 import express, { Request } from 'express';
 import Router from 'express-promise-router';
-import type { KargoStore, ListOrder, StoredResource } from '../database';
+import type {
+  Freezes,
+  KargoStore,
+  ListOrder,
+  StoredResource,
+} from '../database';
 import { ManifestApplier, toManifest } from '../manifests';
 import type { PromotionRequest } from '../promotions/PromotionCreator';
 import type { PromotionService } from '../promotions/PromotionService';
@@ -86,6 +92,11 @@ export type RouterOptions = {
   refreshWarehouse(project: string, name: string): Promise<boolean>;
   promotions: PromotionService;
   stages: StageService;
+  /** Emergency freezes; `changed` tells the Stages concerned. */
+  freezes: {
+    store: Freezes;
+    changed(project: string, stage?: string): Promise<void>;
+  };
   /** Verification AnalysisRuns, as the engine keeps them. */
   analysisRuns: { get(project: string, name: string): Promise<unknown> };
   logger: LoggerService;
@@ -301,16 +312,21 @@ export async function createRouter(
       spec?: { stage?: unknown };
     }>;
     if (promotions.length) {
+      const targets = promotions.map(p => ({
+        project: String(p.metadata?.namespace ?? ''),
+        stage: String(p.spec?.stage ?? ''),
+      }));
       await authorize(
         req,
-        ...promotions.map(p =>
-          onStage(
-            kargoStagePromotePermission,
-            String(p.metadata?.namespace ?? ''),
-            String(p.spec?.stage ?? ''),
-          ),
+        ...targets.map(t =>
+          onStage(kargoStagePromotePermission, t.project, t.stage),
         ),
       );
+      // Freezes and promotion windows admit manifests as they admit the
+      // promote endpoint's Promotions.
+      for (const t of targets) {
+        await options.promotions.checkGate(t.project, t.stage);
+      }
     }
     return applier.apply(docs, mode, { actor: await actorOf(req) });
   };
@@ -403,6 +419,13 @@ export async function createRouter(
     res.json(result.deletedResourceManifest);
   });
 
+  // Freezes in force (before the generic collections, which it is not).
+  router.get('/v1beta1/projects/:project/freezes', async (req, res) => {
+    await read(req);
+    const { project } = req.params;
+    await getProject(project);
+    res.json({ items: await options.freezes.store.list(project) });
+  });
   router.get('/v1beta1/projects/:project/:collection', async (req, res) => {
     const collection = collectionOf(req.params.collection);
     await read(req);
@@ -667,6 +690,75 @@ export async function createRouter(
       res.json({ items: await options.promotions.steps(project, name) });
     },
   );
+
+  // Stop-the-line: freeze a project or one Stage, with a reason.
+  for (const path of [
+    '/v1beta1/projects/:project/freeze',
+    '/v1beta1/projects/:project/stages/:stage/freeze',
+  ]) {
+    router.put(path, express.json(), async (req, res) => {
+      const { project, stage } = req.params as {
+        project: string;
+        stage?: string;
+      };
+      const freeze = await audited(
+        req,
+        {
+          eventId: 'freeze',
+          permission: [kargoFreezeManagePermission],
+          meta: { project, ...(stage ? { stage } : {}) },
+        },
+        async () => {
+          const reason = req.body?.reason;
+          if (typeof reason !== 'string' || !reason.trim()) {
+            throw new InputError(
+              'reason: required, why Promotions must stop (shown to everyone)',
+            );
+          }
+          await getProject(project);
+          if (stage) await findOne('Stage', project, stage);
+          const frozen = await options.freezes.store.freeze({
+            project,
+            ...(stage ? { stage } : {}),
+            reason: reason.trim(),
+            actor: await actorOf(req),
+          });
+          await options.freezes.changed(project, stage);
+          return frozen;
+        },
+        frozen => ({ reason: frozen.reason }),
+      );
+      res.json(freeze);
+    });
+    router.delete(path, async (req, res) => {
+      const { project, stage } = req.params as {
+        project: string;
+        stage?: string;
+      };
+      const lifted = await audited(
+        req,
+        {
+          eventId: 'unfreeze',
+          permission: [kargoFreezeManagePermission],
+          meta: { project, ...(stage ? { stage } : {}) },
+        },
+        async () => {
+          const freeze = await options.freezes.store.unfreeze(project, stage);
+          if (!freeze) {
+            throw new NotFoundError(
+              `${
+                stage ? `Stage "${project}/${stage}"` : `project "${project}"`
+              } is not frozen`,
+            );
+          }
+          await options.freezes.changed(project, stage);
+          return freeze;
+        },
+        freeze => ({ frozenBy: freeze.actor, reason: freeze.reason }),
+      );
+      res.json(lifted);
+    });
+  }
 
   // Kargo's GetAnalysisRun: the run a Stage's verification history names.
   router.get(

@@ -1,31 +1,15 @@
-import { createBackendModule } from '@backstage/backend-plugin-api';
-import { kargoPromotionStepsExtensionPoint } from '@kargo-backstage/plugin-kargo-node';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import request from 'supertest';
 import { createTestDatabases } from '../__testUtils__/testDatabases';
+import { eventually, testStepsModule } from './__testUtils__/routeTestKit';
 import { startKargoBackend } from './__testUtils__/startKargoBackend';
 
 jest.setTimeout(60_000);
 
 const databases = createTestDatabases();
 
-/** A step that does nothing, so Promotions need no Git. */
-const noopModule = createBackendModule({
-  pluginId: 'kargo',
-  moduleId: 'noop-step',
-  register(reg) {
-    reg.registerInit({
-      deps: { steps: kargoPromotionStepsExtensionPoint },
-      async init({ steps }) {
-        steps.addPromotionSteps({
-          name: 'noop',
-          run: async () => ({ status: 'Succeeded' }),
-        });
-      },
-    });
-  },
-});
+const noopModule = testStepsModule();
 
 /** A Stage with a noop step, or a control-flow Stage (no template). */
 const stage = (name: string, sources: string, controlFlow = false) => `
@@ -114,19 +98,6 @@ describe.each(databases.eachSupportedId())('Stage routes on %s', databaseId => {
   const api = '/api/kargo/v1beta1/projects/demo';
 
   /** Polls (bounded) until `check` passes on the answer of `path`. */
-  const eventually = async (
-    server: any,
-    path: string,
-    check: (body: any) => boolean,
-  ) => {
-    let body: any;
-    for (let i = 0; i < 200; i++) {
-      body = (await request(server).get(`${api}${path}`)).body;
-      if (check(body)) return body;
-      await new Promise(r => setTimeout(r, 50));
-    }
-    throw new Error(`${path} never got there: ${JSON.stringify(body)}`);
-  };
 
   const freightFor = (server: any, stageName: string) =>
     request(server).get(`${api}/freight`).query({ stage: stageName });
@@ -219,7 +190,12 @@ describe.each(databases.eachSupportedId())('Stage routes on %s', databaseId => {
     expect(promoted.status).toBe(201);
     // Verified in dev once its Promotion succeeded and dev is healthy (no
     // checks, no verification configured).
-    await eventually(server, '/freight/f1', f => !!f.status?.verifiedIn?.dev);
+    await eventually(
+      server,
+      api,
+      '/freight/f1',
+      f => !!f.status?.verifiedIn?.dev,
+    );
     // uat still soaks for an hour: all or nothing.
     const soaking = await request(server)
       .post(`${api}/stages/dev/promotions/downstream`)
@@ -247,7 +223,12 @@ describe.each(databases.eachSupportedId())('Stage routes on %s', databaseId => {
       'uat',
     ]); // gate is a control-flow Stage: no Promotion
     // The control-flow Stage passed it on by itself.
-    await eventually(server, '/freight/f1', f => !!f.status?.verifiedIn?.gate);
+    await eventually(
+      server,
+      api,
+      '/freight/f1',
+      f => !!f.status?.verifiedIn?.gate,
+    );
   });
 
   it('answers 409 to re-verify or abort when there is nothing to re-run or stop, and re-verifies a verified Stage', async () => {
@@ -267,6 +248,7 @@ describe.each(databases.eachSupportedId())('Stage routes on %s', databaseId => {
       .expect(201);
     const verified = await eventually(
       server,
+      api,
       '/stages/dev',
       s => s.status?.freightHistory?.[0]?.verificationHistory?.length === 1,
     );
@@ -281,6 +263,7 @@ describe.each(databases.eachSupportedId())('Stage routes on %s', databaseId => {
     expect(again.status).toBe(200);
     const twice = await eventually(
       server,
+      api,
       '/stages/dev',
       s => s.status?.freightHistory?.[0]?.verificationHistory?.length === 2,
     );
@@ -295,7 +278,7 @@ describe.each(databases.eachSupportedId())('Stage routes on %s', databaseId => {
 
   it('shows health and the Verified condition on the Stage after a Promotion', async () => {
     const { server } = await startServer();
-    const fresh = await eventually(server, '/stages/dev', s =>
+    const fresh = await eventually(server, api, '/stages/dev', s =>
       (s.status?.conditions ?? []).some((c: any) => c.type === 'Healthy'),
     );
     expect(fresh.status.health).toMatchObject({ status: 'Unknown' });
@@ -303,7 +286,7 @@ describe.each(databases.eachSupportedId())('Stage routes on %s', databaseId => {
       .post(`${api}/stages/dev/promotions`)
       .send({ freight: 'f1' })
       .expect(201);
-    const done = await eventually(server, '/stages/dev', s =>
+    const done = await eventually(server, api, '/stages/dev', s =>
       (s.status?.conditions ?? []).some(
         (c: any) => c.type === 'Verified' && c.status === 'True',
       ),
@@ -331,6 +314,7 @@ describe.each(databases.eachSupportedId())('Stage routes on %s', databaseId => {
         .expect(201);
       const verified = await eventually(
         server,
+        api,
         '/stages/checked',
         s =>
           s.status?.freightHistory?.[0]?.verificationHistory?.[0]?.phase ===

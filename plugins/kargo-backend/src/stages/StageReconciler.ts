@@ -21,6 +21,7 @@ import {
   verifiedCondition,
 } from './stageConditions';
 import type { PromotionRequest } from '../promotions/PromotionCreator';
+import type { GateState, PromotionGate } from '../promotions/PromotionGate';
 import { autoPromote } from './autoPromotion';
 import { assessStageHealth, StageHealth } from './stageHealth';
 import {
@@ -66,6 +67,8 @@ export class StageReconciler {
       ) => Promise<StoredResource>;
       /** Told after each reconciliation that leaves the Stage's queue open. */
       onUnblocked?: (project: string, stage: string) => void;
+      /** Freezes and promotion windows: shown on the Stage, stop auto-promotion. */
+      gate?: PromotionGate;
       clock?: () => number;
     },
   ) {}
@@ -104,16 +107,24 @@ export class StageReconciler {
     });
     const assessed = { ...stage, status: { ...stage.status, health } };
     const verification = await this.verify(assessed, now, signal);
+    const gate = await this.options.gate?.check(project, name, now);
     const written = await store.updateStatusWith(key, current =>
-      withStageStatus(current, health, verification, now),
+      withFields(
+        withStageStatus(current, health, verification, now),
+        gate ? gateStatus(gate) : {},
+      ),
     );
 
     await this.markFreightVerified(written, now);
-    if (!promotionBlockedBy(written)) {
+    if (!promotionBlockedBy(written) && !gate?.blockedBy) {
       this.options.onUnblocked?.(project, name);
     }
     let nextAt = verification.nextAt;
-    if (this.options.promote) {
+    // The schedule opens or closes: look again then (auto-promotion waits).
+    for (const change of [gate?.windows.nextOpen, gate?.windows.nextClose]) {
+      if (change) nextAt = Math.min(nextAt ?? Infinity, Date.parse(change));
+    }
+    if (this.options.promote && !gate?.blockedBy) {
       const auto = await autoPromote({
         store,
         stage: written,
@@ -312,6 +323,23 @@ export class StageReconciler {
       downstream.map(s => ({ project: s.project, name: s.name })),
     );
   }
+}
+
+/**
+ * What the Stage shows of its gate: Kargo's advisory
+ * `promotionWindowStatus` (while there is something to say), and the
+ * freeze in force.
+ */
+function gateStatus(gate: GateState): JsonObject {
+  const { windows } = gate;
+  const [freeze] = gate.freezes;
+  return {
+    promotionWindowStatus:
+      windows.closed || windows.nextClose
+        ? (windows as unknown as JsonObject)
+        : null,
+    freeze: freeze ? (freeze as unknown as JsonObject) : null,
+  };
 }
 
 /** Status with some fields set, and those given as null removed. */

@@ -3,10 +3,9 @@ import type { KargoStore, StoredResource } from '../database';
 import type { PromotionRequest } from '../promotions/PromotionCreator';
 import { CREATE_ACTOR_ANNOTATION } from '../promotions/PromotionCreator';
 import {
-  LabelSelector,
-  matchesLabelSelector,
-} from '../selectors/labelSelector';
-import { matchesStageName } from '../selectors/stageName';
+  matchesNameOrLabelSelector,
+  type NameOrLabelSelector,
+} from '../selectors/stageSelector';
 import { requestedFreightOf } from './freightAvailability';
 import { listFreightForStage } from './freightForStage';
 import { currentCollection } from './verification';
@@ -16,7 +15,7 @@ export const AUTO_PROMOTION_ACTOR = 'controller:kargo';
 
 type PromotionPolicy = {
   stage?: string;
-  stageSelector?: LabelSelector & { name?: string };
+  stageSelector?: NameOrLabelSelector;
   autoPromotionEnabled?: boolean;
 };
 
@@ -41,17 +40,14 @@ export function autoPromotionEnabled(
   const policies = (projectConfig?.spec.promotionPolicies ??
     []) as PromotionPolicy[];
   const labels = (stage.metadata.labels ?? {}) as Record<string, string>;
-  const policy = policies.find(p => {
-    if (p.stage !== undefined) return p.stage === stage.name;
-    const selector = p.stageSelector ?? {};
-    if (
-      selector.name !== undefined &&
-      !matchesStageName(selector.name, stage.name)
-    ) {
-      return false;
-    }
-    return matchesLabelSelector(selector, labels);
-  });
+  const policy = policies.find(p =>
+    p.stage !== undefined
+      ? p.stage === stage.name
+      : matchesNameOrLabelSelector(p.stageSelector ?? {}, {
+          name: stage.name,
+          labels,
+        }),
+  );
   return policy?.autoPromotionEnabled === true;
 }
 

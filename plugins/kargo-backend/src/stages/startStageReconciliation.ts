@@ -16,6 +16,7 @@ import {
   StoredResource,
 } from '../database';
 import type { PromotionRequest } from '../promotions/PromotionCreator';
+import type { PromotionGate } from '../promotions/PromotionGate';
 import { durationSetting } from '../config/durationSetting';
 import { EgressPolicy } from '../promotions/steps/http/egressPolicy';
 import type { SecretsProvider } from '../secrets';
@@ -45,6 +46,8 @@ export async function startStageReconciliation(options: {
   lifecycle: LifecycleService;
   /** Wakes this instance's promotion engine. */
   wakePromotions: () => void;
+  /** Freezes and promotion windows. */
+  gate?: PromotionGate;
   /** Creates a Promotion as the promote endpoint does (auto-promotion). */
   promote: (
     project: string,
@@ -69,6 +72,7 @@ export async function startStageReconciliation(options: {
       }),
       secrets: options.secrets,
     }),
+    gate: options.gate,
     onUnblocked: (project, stage) =>
       void promotionQueue
         .wakeStage(project, stage)
@@ -105,6 +109,7 @@ export async function startStageReconciliation(options: {
       await queue.sweep(SWEEP_MS);
       await queue.prune();
       await runs.prune();
+      await options.gate?.prune();
       await engine.poke();
     },
   });
@@ -117,6 +122,16 @@ export async function startStageReconciliation(options: {
     /** Makes Stages due now and wakes this instance's reconciliation. */
     async touch(stages: Array<{ project: string; name: string }>) {
       await queue.touch(stages);
+      void engine.poke();
+    },
+    /** Makes every Stage of a project due (a project-wide change). */
+    async touchProject(project: string) {
+      const { items } = await store.listResources({
+        kind: 'Stage',
+        project,
+        order: 'name',
+      });
+      await queue.touch(items.map(s => ({ project, name: s.name })));
       void engine.poke();
     },
   };

@@ -278,6 +278,7 @@ describe('ProjectConfig', () => {
               kind: 'Deny',
               rrule: 'FREQ=WEEKLY;BYDAY=FR',
               dtstart: '20260101T170000',
+              dtend: '20260104T060000',
             },
             {
               name: 'freeze',
@@ -304,11 +305,15 @@ describe('ProjectConfig', () => {
               name: 'freeze',
               kind: 'Allow',
               projectSelector: { name: 'demo' },
+              rrule: 'FREQ=DAILY',
+              dtstart: 'TZID=Europe/Paris:20260101T090000',
+              dtend: 'TZID=Europe/Paris:20260101T170000',
             },
           ],
         }),
       ),
     ).toEqual([
+      { path: 'spec.promotionWindows[0].dtstart', message: 'required' },
       {
         path: 'spec.promotionWindows[1].name',
         message:
@@ -351,6 +356,8 @@ describe('ClusterConfig', () => {
             name: 'freeze',
             kind: 'Deny',
             projectSelector: { name: 'glob:prod-*' },
+            dtstart: '20261224T000000Z',
+            dtend: '20261227T000000Z',
           },
         ],
       }),

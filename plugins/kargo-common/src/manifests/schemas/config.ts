@@ -1,5 +1,9 @@
 import { z } from 'zod';
 import {
+  compilePromotionWindow,
+  PromotionWindowError,
+} from '../../promotionWindows/promotionWindow';
+import {
   k8sName,
   labelSelector,
   labelSelectorShape,
@@ -150,6 +154,19 @@ export const promotionWindow = strictObject({
   rrule: z.string().optional(),
   dtstart: z.string().optional(),
   dtend: z.string().optional(),
+}).superRefine((window, ctx) => {
+  // Kargo leaves these to its Enterprise controller; here they are checked
+  // when applied, so a window that could never be evaluated is refused.
+  try {
+    compilePromotionWindow(window);
+  } catch (error) {
+    if (!(error instanceof PromotionWindowError)) throw error;
+    ctx.addIssue({
+      code: 'custom',
+      path: [error.field],
+      message: error.message,
+    });
+  }
 });
 
 export function promotionWindows(
