@@ -19,7 +19,9 @@ import {
   DatabaseFreezes,
   DatabaseKargoStore,
   DatabasePromotionQueue,
+  DatabasePromotionReviews,
 } from './database';
+import { PromotionReviewService } from './promotions/PromotionReviewService';
 import { PromotionGate } from './promotions/PromotionGate';
 import { KargoPromotionExpressions } from './promotions/KargoPromotionExpressions';
 import { PromotionCreator } from './promotions/PromotionCreator';
@@ -39,6 +41,7 @@ import { ConfigCredentialsProvider } from './warehouses/credentials/ConfigCreden
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { LinkedEntityOwners } from './catalog/LinkedEntityOwners';
 import { ExtensionRegistry } from './extensions/ExtensionRegistry';
 import {
   kargoStagePermissionResourceRef,
@@ -89,6 +92,7 @@ export const kargoPlugin = createBackendPlugin({
         permissionsRegistry: coreServices.permissionsRegistry,
         auditor: coreServices.auditor,
         auth: coreServices.auth,
+        userInfo: coreServices.userInfo,
         catalog: catalogServiceRef,
         scheduler: coreServices.scheduler,
         lifecycle: coreServices.lifecycle,
@@ -115,11 +119,8 @@ export const kargoPlugin = createBackendPlugin({
         const gate = new PromotionGate(store, freezes);
         // Stage permissions are decided per Stage: policies may answer with
         // conditions (project, name, labels, owners of linked entities).
-        const stageResources = new StageResourceLoader(
-          store,
-          deps.catalog,
-          deps.auth,
-        );
+        const owners = new LinkedEntityOwners(deps.catalog, deps.auth);
+        const stageResources = new StageResourceLoader(store, owners);
         deps.permissionsRegistry.addResourceType({
           resourceRef: kargoStagePermissionResourceRef,
           permissions: kargoStagePermissions,
@@ -169,6 +170,9 @@ export const kargoPlugin = createBackendPlugin({
 
         const secrets = ConfigSecretsProvider.fromConfig(config);
         const gitHomeDir = await mkdtemp(join(tmpdir(), 'kargo-git-steps-'));
+        const reviews = new DatabasePromotionReviews(
+          await database.getClient(),
+        );
         const promotions = await startPromotionEngine({
           config,
           logger,
@@ -181,6 +185,7 @@ export const kargoPlugin = createBackendPlugin({
               applier,
               credentials: ConfigCredentialsProvider.fromConfig(config),
               gitHomeDir,
+              reviews,
             }),
             ...steps.all(),
           ]),
@@ -196,6 +201,7 @@ export const kargoPlugin = createBackendPlugin({
           lifecycle: deps.lifecycle,
           afterRun: () => pokeStages(),
           gate,
+          prune: () => reviews.prune(),
         });
         wakePromotions = () => void promotions.engine.poke();
         deps.lifecycle.addShutdownHook(async () => {
@@ -285,6 +291,16 @@ export const kargoPlugin = createBackendPlugin({
                 promotions.service.create(project, stage, request, actor),
             }),
             analysisRuns: stages.analysisRuns,
+            reviews: new PromotionReviewService(
+              store,
+              reviews,
+              owners,
+              async (project, stage) => {
+                await promotionQueue.wakeStage(project, stage);
+                wakePromotions();
+              },
+            ),
+            userInfo: deps.userInfo,
             freezes: {
               store: freezes,
               // Shown on the Stages at once; once lifted, their

@@ -60,6 +60,17 @@ export const kargoWarehouseRefreshPermission = createPermission({
   attributes: { action: 'update' },
 });
 
+/**
+ * Approve or reject a Promotion waiting in a `wait-for-approval` step. The
+ * step's own `approvers` say who may; this permission lets a policy narrow
+ * it further per Stage.
+ */
+export const kargoPromotionReviewPermission = createPermission({
+  name: 'kargo.promotion.review',
+  attributes: { action: 'update' },
+  resourceType: KARGO_STAGE_RESOURCE_TYPE,
+});
+
 /** Freeze or unfreeze a project or Stage (stop-the-line) and lift it. */
 export const kargoFreezeManagePermission = createPermission({
   name: 'kargo.freeze.manage',
@@ -71,6 +82,7 @@ export const kargoStagePermissions = [
   kargoStagePromotePermission,
   kargoFreightApprovePermission,
   kargoPromotionAbortPermission,
+  kargoPromotionReviewPermission,
 ];
 
 /** Every Kargo permission, for `permissionsRegistry.addPermissions`. */
@@ -82,4 +94,5 @@ export const kargoPermissions = [
   kargoPromotionAbortPermission,
   kargoWarehouseRefreshPermission,
   kargoFreezeManagePermission,
+  kargoPromotionReviewPermission,
 ];

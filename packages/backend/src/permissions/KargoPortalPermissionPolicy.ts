@@ -18,6 +18,7 @@ import {
   kargoFreezeManagePermission,
   kargoPermissions,
   kargoProjectReadPermission,
+  kargoPromotionReviewPermission,
 } from '@kargo-backstage/plugin-kargo-common';
 
 const KARGO = new Set(kargoPermissions.map(p => p.name));
@@ -40,6 +41,8 @@ const DEFAULT_PRODUCTION_STAGES = [
  *   and only the owners of a catalog entity linked to the Stage's project
  *   (its `kargo.akuity.io/project` annotation) or members of
  *   `permission.kargo.operatorGroups`;
+ * - reviewing a Promotion waiting for approval: whoever its
+ *   `wait-for-approval` step names as approvers;
  * - freezing and unfreezing (stop-the-line): operators and production
  *   groups;
  * - applying manifests and refreshing Warehouses: operator groups only.
@@ -78,6 +81,10 @@ export class KargoPortalPermissionPolicy implements PermissionPolicy {
     const inAny = (groups: Set<string>) => claims.some(ref => groups.has(ref));
     if (!user) return { result: AuthorizeResult.DENY };
 
+    // Who may review a waiting Promotion is the step's own `approvers`.
+    if (permission.name === kargoPromotionReviewPermission.name) {
+      return { result: AuthorizeResult.ALLOW };
+    }
     if (isResourcePermission(permission, KARGO_STAGE_RESOURCE_TYPE)) {
       if (inAny(this.productionGroups))
         return { result: AuthorizeResult.ALLOW };

@@ -25,3 +25,5 @@ export { DatabaseStageQueue } from './DatabaseStageQueue';
 export { DatabaseAnalysisRuns } from './DatabaseAnalysisRuns';
 export type { Freeze, Freezes } from './Freezes';
 export { DatabaseFreezes } from './DatabaseFreezes';
+export type { PromotionReview, PromotionReviews } from './PromotionReviews';
+export { DatabasePromotionReviews } from './DatabasePromotionReviews';

@@ -36,6 +36,8 @@ export async function startPromotionEngine(options: {
   afterRun?: () => void;
   /** Freezes and promotion windows. */
   gate?: PromotionGate;
+  /** More clean-up for the watchdog (rows of finished Promotions' tables). */
+  prune?: () => Promise<unknown>;
 }) {
   const { config, logger, store, queue, scheduler } = options;
   const workRoot =
@@ -92,6 +94,7 @@ export async function startPromotionEngine(options: {
         );
       }
       await queue.prune();
+      await options.prune?.();
       await engine.poke();
     },
   });

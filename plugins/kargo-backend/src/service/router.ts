@@ -3,6 +3,7 @@ import type {
   HttpAuthService,
   LoggerService,
   PermissionsService,
+  UserInfoService,
 } from '@backstage/backend-plugin-api';
 import {
   InputError,
@@ -25,6 +26,7 @@ import {
   kargoFreightApprovePermission,
   kargoProjectReadPermission,
   kargoPromotionAbortPermission,
+  kargoPromotionReviewPermission,
   kargoResourceManagePermission,
   kargoStagePromotePermission,
   kargoStageResourceRef,
@@ -43,6 +45,7 @@ import type {
 } from '../database';
 import { ManifestApplier, toManifest } from '../manifests';
 import type { PromotionRequest } from '../promotions/PromotionCreator';
+import type { PromotionReviewService } from '../promotions/PromotionReviewService';
 import type { PromotionService } from '../promotions/PromotionService';
 import type { StageService } from '../stages/StageService';
 import { EntityPipelineLoader } from './EntityPipelineLoader';
@@ -97,6 +100,10 @@ export type RouterOptions = {
     store: Freezes;
     changed(project: string, stage?: string): Promise<void>;
   };
+  /** Approvals and rejections of Promotions waiting for them. */
+  reviews: PromotionReviewService;
+  /** Ownership claims of reviewers (their groups). */
+  userInfo: UserInfoService;
   /** Verification AnalysisRuns, as the engine keeps them. */
   analysisRuns: { get(project: string, name: string): Promise<unknown> };
   logger: LoggerService;
@@ -681,6 +688,51 @@ export async function createRouter(
       res.status(201).json(toManifest(promotion));
     },
   );
+
+  // Reviews of a Promotion waiting in a wait-for-approval step.
+  for (const [path, decision] of [
+    ['approve', 'Approved'],
+    ['reject', 'Rejected'],
+  ] as const) {
+    router.post(
+      `/v1beta1/projects/:project/promotions/:name/${path}`,
+      express.json(),
+      async (req, res) => {
+        const { project, name } = req.params;
+        const stage = await stageOfPromotion(req, project, name);
+        const review = await audited(
+          req,
+          {
+            eventId: `promotion-${path}`,
+            permission: [
+              onStage(kargoPromotionReviewPermission, project, stage),
+            ],
+            meta: { project, promotion: name, stage },
+          },
+          async () => {
+            const credentials = await httpAuth.credentials(req, {
+              allow: ['user'],
+            });
+            const info = await options.userInfo.getUserInfo(credentials);
+            const text =
+              req.body?.[decision === 'Rejected' ? 'reason' : 'comment'];
+            return options.reviews.review(
+              project,
+              name,
+              {
+                userEntityRef: info.userEntityRef,
+                claims: info.ownershipEntityRefs,
+              },
+              decision,
+              typeof text === 'string' ? text : undefined,
+            );
+          },
+          r => ({ step: r.step, ...(r.comment ? { comment: r.comment } : {}) }),
+        );
+        res.json(review);
+      },
+    );
+  }
 
   router.get(
     '/v1beta1/projects/:project/promotions/:name/steps',

@@ -13,6 +13,7 @@ import { join } from 'node:path';
 import {
   DatabaseKargoStore,
   DatabasePromotionQueue,
+  DatabasePromotionReviews,
   DatabaseStageQueue,
 } from '../../database';
 import { ManifestApplier } from '../../manifests';
@@ -80,6 +81,7 @@ export async function createEngineHarness(
       applier,
       credentials: ConfigCredentialsProvider.fromConfig(config),
       gitHomeDir: join(scratch, 'git-home'),
+      reviews: new DatabasePromotionReviews(knex),
     }),
     ...(options.steps ?? []),
   ]);

@@ -1,7 +1,8 @@
 import type { Config } from '@backstage/config';
 import { ScmIntegrations } from '@backstage/integration';
 import type { PromotionStepRunner } from '@kargo-backstage/plugin-kargo-node';
-import type { KargoStore } from '../../database';
+import type { KargoStore, PromotionReviews } from '../../database';
+import { createWaitForApprovalStep } from './approval';
 import type { ManifestApplier } from '../../manifests';
 import type { CredentialsProvider } from '../../warehouses/discovery/types';
 import { ArgoCDConnector } from '../../argocd';
@@ -24,6 +25,8 @@ export function createBuiltinPromotionSteps(deps: {
   gitHomeDir: string;
   /** Argo CD clients to share with the health checkers; default from config. */
   argocd?: ArgoCDConnector;
+  /** Where `wait-for-approval` finds its reviews. */
+  reviews: PromotionReviews;
 }): PromotionStepRunner[] {
   return [
     ...createGitSteps({
@@ -39,6 +42,7 @@ export function createBuiltinPromotionSteps(deps: {
     ...createHelmSteps({ credentials: deps.credentials }),
     ...createHttpSteps({ egress: EgressPolicy.fromConfig(deps.config) }),
     ...createKargoResourceSteps({ store: deps.store, applier: deps.applier }),
+    createWaitForApprovalStep({ store: deps.store, reviews: deps.reviews }),
     ...createArgoCDSteps({
       connector: deps.argocd ?? ArgoCDConnector.fromConfig(deps.config),
       store: deps.store,

@@ -1,0 +1,7 @@
+export { createWaitForApprovalStep } from './waitForApprovalStep';
+export {
+  approvalRequestOf,
+  mayReview,
+  type ApprovalRequest,
+  type Approvers,
+} from './approvalRequest';
