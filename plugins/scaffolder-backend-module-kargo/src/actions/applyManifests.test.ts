@@ -1,10 +1,12 @@
-import { mockServices } from '@backstage/backend-test-utils';
 import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-utils';
 import { mkdtempSync, writeFileSync } from 'node:fs';
-import { createServer, IncomingMessage, Server } from 'node:http';
-import { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import {
+  errorAnswer,
+  startStubBackend,
+  StubAnswer,
+} from '../__testUtils__/stubBackend';
 import { createApplyManifestsAction } from './applyManifests';
 
 const PIPELINE = `apiVersion: kargo.akuity.io/v1alpha1
@@ -13,55 +15,31 @@ metadata:
   name: shop
 `;
 
-/** A stand-in Kargo backend on 127.0.0.1 that records what it is sent. */
-async function startKargoBackend() {
-  const received: Array<{ method?: string; url?: string; auth?: string; type?: string; body: string }> = [];
-  const server: Server = createServer((req: IncomingMessage, res) => {
-    let body = '';
-    req.on('data', c => (body += c));
-    req.on('end', () => {
-      received.push({
-        method: req.method,
-        url: req.url,
-        auth: req.headers.authorization,
-        type: req.headers['content-type'],
-        body,
-      });
-      res.setHeader('Content-Type', 'application/json');
-      res.end(
-        JSON.stringify({
-          results: [
-            {
-              createdResourceManifest: {
-                apiVersion: 'kargo.akuity.io/v1alpha1',
-                kind: 'Project',
-                metadata: { name: 'shop' },
-              },
-            },
-          ],
-        }),
-      );
-    });
-  });
-  await new Promise<void>(r => server.listen(0, '127.0.0.1', () => r()));
-  const { port } = server.address() as AddressInfo;
-  return { received, url: `http://127.0.0.1:${port}/api/kargo`, server };
-}
+const CREATED: StubAnswer = {
+  body: {
+    results: [
+      {
+        createdResourceManifest: {
+          apiVersion: 'kargo.akuity.io/v1alpha1',
+          kind: 'Project',
+          metadata: { name: 'shop' },
+        },
+      },
+    ],
+  },
+};
 
 describe('kargo:manifests:apply', () => {
-  let backend: Awaited<ReturnType<typeof startKargoBackend>>;
+  let answer: StubAnswer;
+  let backend: Awaited<ReturnType<typeof startStubBackend>>;
   beforeEach(async () => {
-    backend = await startKargoBackend();
+    answer = CREATED;
+    backend = await startStubBackend(() => answer);
   });
-  afterEach(() => backend.server.close());
+  afterEach(() => backend.close());
 
   function makeAction() {
-    const auth = mockServices.auth.mock({
-      getPluginRequestToken: jest.fn().mockResolvedValue({ token: 'user-token' }),
-    });
-    const discovery = mockServices.discovery.mock({
-      getBaseUrl: jest.fn().mockResolvedValue(backend.url),
-    });
+    const { auth, discovery } = backend.services();
     return { action: createApplyManifestsAction({ auth, discovery }), auth };
   }
 
@@ -85,7 +63,7 @@ describe('kargo:manifests:apply', () => {
       },
     ]);
     expect(auth.getPluginRequestToken).toHaveBeenCalledWith({
-      onBehalfOf: expect.anything(),
+      onBehalfOf: await ctx.getInitiatorCredentials(),
       targetPluginId: 'kargo',
     });
     expect(ctx.output).toHaveBeenCalledWith('resources', ['Project/shop']);
@@ -100,7 +78,7 @@ describe('kargo:manifests:apply', () => {
     expect(backend.received.map(r => r.method)).toEqual(['POST']);
   });
 
-  it('sends nothing on a dry run', async () => {
+  it('sends nothing on a dry run, and reports what it would apply', async () => {
     const { action } = makeAction();
     const ctx = createMockActionContext({
       input: { manifests: PIPELINE, mode: 'upsert' as const },
@@ -108,13 +86,48 @@ describe('kargo:manifests:apply', () => {
     (ctx as { isDryRun?: boolean }).isDryRun = true;
     await action.handler(ctx);
     expect(backend.received).toEqual([]);
-    expect(ctx.output).toHaveBeenCalledWith('resources', []);
+    expect(ctx.output).toHaveBeenCalledWith('resources', ['Project/shop']);
+  });
+
+  it('validates the manifests on a dry run', async () => {
+    const { action } = makeAction();
+    const ctx = createMockActionContext({
+      input: {
+        manifests: `${PIPELINE}---\napiVersion: kargo.akuity.io/v1alpha1\nkind: Stage\nmetadata:\n  name: dev\n  namespace: shop\nspec:\n  bogus: 1\n`,
+        mode: 'upsert' as const,
+      },
+    });
+    (ctx as { isDryRun?: boolean }).isDryRun = true;
+    await expect(action.handler(ctx)).rejects.toThrow(
+      /^Document 2 is not a valid Kargo manifest: /,
+    );
+    expect(backend.received).toEqual([]);
+  });
+
+  it("fails with the server's message when refused", async () => {
+    answer = errorAnswer(
+      403,
+      'NotAllowedError',
+      'user:default/dev may not kargo.resource.manage',
+    );
+    const { action } = makeAction();
+    await expect(
+      action.handler(
+        createMockActionContext({
+          input: { manifests: PIPELINE, mode: 'upsert' as const },
+        }),
+      ),
+    ).rejects.toThrow(
+      'Kargo: Request failed with 403 Forbidden: user:default/dev may not kargo.resource.manage',
+    );
   });
 
   it('refuses input with both or neither of path and manifests', async () => {
     const { action } = makeAction();
     await expect(
-      action.handler(createMockActionContext({ input: { mode: 'upsert' as const } })),
+      action.handler(
+        createMockActionContext({ input: { mode: 'upsert' as const } }),
+      ),
     ).rejects.toThrow('Give exactly one of input.path or input.manifests');
     expect(backend.received).toEqual([]);
   });

@@ -1,38 +1,36 @@
-import type {
-  AuthService,
-  DiscoveryService,
-} from '@backstage/backend-plugin-api';
-import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
-import { KargoClient } from '@kargo-backstage/plugin-kargo-common';
-import { readFile } from 'node:fs/promises';
 import { resolveSafeChildPath } from '@backstage/backend-plugin-api';
+import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
+import {
+  formatIssues,
+  parseManifests,
+  validateManifest,
+} from '@kargo-backstage/plugin-kargo-common';
+import { readFile } from 'node:fs/promises';
+import {
+  initiatorOf,
+  kargoCaller,
+  KargoActionOptions,
+  stepsExample,
+} from './kargoApi';
 
 /**
  * `kargo:manifests:apply`: creates or updates Kargo manifests (a project, its
  * Warehouses and Stages, ...) in the portal's Kargo backend, as the user who
  * runs the template, so their permissions apply. All or nothing.
  */
-export function createApplyManifestsAction(options: {
-  auth: AuthService;
-  discovery: DiscoveryService;
-}) {
-  const client = new KargoClient({ discoveryApi: options.discovery });
+export function createApplyManifestsAction(options: KargoActionOptions) {
+  const asInitiator = kargoCaller(options);
   return createTemplateAction({
     id: 'kargo:manifests:apply',
     description:
       'Creates or updates Kargo manifests (Project, Warehouse, Stage, ...) in the Kargo backend, as the user running the template.',
     supportsDryRun: true,
     examples: [
-      {
-        description: 'Apply the pipeline written into the workspace',
-        example: [
-          'steps:',
-          '  - id: pipeline',
-          '    action: kargo:manifests:apply',
-          '    input:',
-          '      path: kargo/pipeline.yaml',
-        ].join('\n'),
-      },
+      stepsExample('Apply the pipeline written into the workspace', {
+        id: 'pipeline',
+        action: 'kargo:manifests:apply',
+        input: { path: 'kargo/pipeline.yaml' },
+      }),
     ],
     schema: {
       input: {
@@ -68,18 +66,18 @@ export function createApplyManifestsAction(options: {
         ? await readFile(resolveSafeChildPath(ctx.workspacePath, path), 'utf8')
         : manifests!;
       if (ctx.isDryRun) {
-        ctx.logger.info(`Dry run: would apply manifests (${mode})`);
-        ctx.output('resources', []);
+        // What the backend would check first, without asking it.
+        const planned = validateLocally(text, path);
+        ctx.logger.info(
+          `Dry run: would ${
+            mode === 'create' ? 'create' : 'create or update'
+          } ${planned.join(', ')} as ${initiatorOf(ctx)}`,
+        );
+        ctx.output('resources', planned);
         return;
       }
-      const { token } = await options.auth.getPluginRequestToken({
-        onBehalfOf: await ctx.getInitiatorCredentials(),
-        targetPluginId: 'kargo',
-      });
-      const { results } = await client.applyManifests(
-        text,
-        { mode },
-        { token },
+      const { results } = await asInitiator(ctx, (client, request) =>
+        client.applyManifests(text, { mode: mode ?? 'upsert' }, request),
       );
       const resources = results.map(r => {
         const m = (r.createdResourceManifest ?? r.updatedResourceManifest)!;
@@ -95,5 +93,29 @@ export function createApplyManifestsAction(options: {
       });
       ctx.output('resources', resources);
     },
+  });
+}
+
+/**
+ * Parses and validates the manifests as the backend's first check does
+ * (schemas and webhook rules that need no stored state); answers them as
+ * Kind/namespace/name, or throws naming the document and the problem.
+ */
+function validateLocally(text: string, path: string | undefined): string[] {
+  const docs = parseManifests(text, path);
+  return docs.map((doc, index) => {
+    const result = validateManifest(doc);
+    if (!result.ok) {
+      throw new Error(
+        `Document ${index + 1} is not a valid Kargo manifest: ${formatIssues(
+          result.issues,
+        )}`,
+      );
+    }
+    const { kind, metadata } = result.resource as {
+      kind: string;
+      metadata: { name: string; namespace?: string };
+    };
+    return [kind, metadata.namespace, metadata.name].filter(Boolean).join('/');
   });
 }
