@@ -1,7 +1,12 @@
-import { InputError, NotFoundError } from '@backstage/errors';
+import { ConflictError, InputError, NotFoundError } from '@backstage/errors';
 import type { JsonObject } from '@backstage/types';
 import type { KargoStore, PromotionQueue, StoredResource } from '../database';
-import { isAvailableTo, RequestedFreight } from '../stages/freightAvailability';
+import {
+  describeRejection,
+  isAvailableTo,
+  rejectionOf,
+  RequestedFreight,
+} from '../stages/freightAvailability';
 import { listFreightForStage } from '../stages/freightForStage';
 import { inflateSteps, StepSpec, Var } from './inflateSteps';
 import { promotionName } from './promotionName';
@@ -158,6 +163,16 @@ export class PromotionCreator {
     if (!requested.some(r => r.origin.name === freight.origin)) {
       throw new InputError(
         `${fields.freight}: Stage "${stageName}" does not request Freight from Warehouse "${freight.origin}"`,
+      );
+    }
+    const rejection = rejectionOf(freight, stageName);
+    if (rejection) {
+      throw new ConflictError(
+        `${fields.freight}: Freight "${
+          freight.alias ?? freight.name
+        }" cannot be promoted to Stage "${stageName}": ${describeRejection(
+          rejection,
+        )}`,
       );
     }
     if (!isAvailableTo(freight, stageName, requested)) {

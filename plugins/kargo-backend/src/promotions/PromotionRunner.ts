@@ -17,6 +17,7 @@ import {
   StageQueue,
 } from '../database';
 import { promotionBlockedBy } from '../stages/verification';
+import { describeRejection, rejectionOf } from '../stages/freightAvailability';
 import type { PromotionGate } from './PromotionGate';
 import type { FreightCollection } from './freightCollection';
 import { freightReference, nextCollection } from './freightCollection';
@@ -267,6 +268,39 @@ export class PromotionRunner {
     await this.finish(claim, s, log, workDir, {});
   }
 
+  /**
+   * Why a claimed Promotion ends before it starts: its Stage or Freight is
+   * gone (Errored), or the Freight was rejected while it queued (Failed:
+   * quarantine keeps it out of the Stage).
+   */
+  private cannotStart(
+    s: State,
+    stageName: string,
+    stage: StoredResource | undefined,
+    freight: StoredResource | undefined,
+  ): { phase: string; message: string } | undefined {
+    if (!stage) {
+      return {
+        phase: 'Errored',
+        message: `Stage "${stageName}" no longer exists`,
+      };
+    }
+    if (!freight) {
+      return {
+        phase: 'Errored',
+        message: `Freight "${s.promotion.spec.freight}" no longer exists`,
+      };
+    }
+    const rejection = rejectionOf(freight, stageName);
+    if (!rejection) return undefined;
+    return {
+      phase: 'Failed',
+      message: `Freight "${freight.alias ?? freight.name}" ${describeRejection(
+        rejection,
+      ).replace(/^it /, '')}`,
+    };
+  }
+
   /** Pending → Running: the Freight collection is fixed now. */
   private async start(
     claim: PromotionClaim,
@@ -313,11 +347,9 @@ export class PromotionRunner {
         claim.project,
         String(s.promotion.spec.freight),
       );
-      if (!stage || !freight) {
-        s.status.phase = 'Errored';
-        s.status.message = !stage
-          ? `Stage "${claim.stage}" no longer exists`
-          : `Freight "${s.promotion.spec.freight}" no longer exists`;
+      const cannotStart = this.cannotStart(s, claim.stage, stage, freight);
+      if (cannotStart || !stage || !freight) {
+        Object.assign(s.status, cannotStart);
         s.status.finishedAt = new Date(this.clock()).toISOString();
         await store.updateStatus(
           { kind: 'Promotion', project: claim.project, name: claim.name },

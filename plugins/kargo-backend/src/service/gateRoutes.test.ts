@@ -297,5 +297,140 @@ spec:
         'spec.promotionWindows[0].dtend: required',
       );
     });
+
+    const reject = (server: any, freightName: string, stage?: string) =>
+      request(server)
+        .post(`${api}/freight/${freightName}/reject`)
+        .query(stage ? { stage } : {})
+        .send({ reason: 'CVE-2026-0001 in libfoo' });
+
+    it('rejects Freight for a Stage: refused there even when approved, offered as unavailable with the reason, and promotable again once lifted', async () => {
+      const { server, audits } = await start(
+        `${manifests()}---${freight('f1', '1.0.0')}`,
+      );
+      const rejected = await reject(server, 'f1', 'prod');
+      expect(rejected.status).toBe(200);
+      expect(rejected.body.status.rejectedFor.prod).toMatchObject({
+        rejectedBy: 'user:default/mock',
+        reason: 'CVE-2026-0001 in libfoo',
+      });
+      await request(server)
+        .post(`${api}/freight/f1/approve`)
+        .query({ stage: 'prod' })
+        .expect(200);
+      const refused = await promote(server, 'prod');
+      expect(refused.status).toBe(409);
+      expect(refused.body.error.message).toMatch(
+        /^freight: Freight "[a-z]+-[a-z]+" cannot be promoted to Stage "prod": it was rejected for this Stage by user:default\/mock: CVE-2026-0001 in libfoo$/,
+      );
+      const offered = await request(server)
+        .get(`${api}/freight`)
+        .query({ stage: 'prod' });
+      expect(offered.body.items).toEqual([]);
+      expect(offered.body.unavailable).toEqual([
+        expect.objectContaining({
+          name: 'f1',
+          reason:
+            'it was rejected for this Stage by user:default/mock: CVE-2026-0001 in libfoo',
+        }),
+      ]);
+      // Other Stages may still take it.
+      expect((await promote(server, 'slow')).status).toBe(201);
+      release();
+
+      await request(server)
+        .delete(`${api}/freight/f1/reject`)
+        .query({ stage: 'prod' })
+        .expect(200);
+      expect((await promote(server, 'prod')).status).toBe(201);
+      expect(
+        (
+          await request(server)
+            .delete(`${api}/freight/f1/reject`)
+            .query({ stage: 'prod' })
+        ).status,
+      ).toBe(404);
+      expect(
+        audits
+          .filter(a => a.eventId.startsWith('freight-'))
+          .map(a => `${a.eventId} ${a.outcome}`),
+      ).toEqual([
+        'freight-reject success',
+        'freight-approve success',
+        'freight-unreject success',
+        'freight-unreject fail',
+      ]);
+    });
+
+    it('fails a queued Promotion of Freight rejected while it waited', async () => {
+      held = new Promise<void>(r => (release = r));
+      const { server } = await start(
+        `${manifests()}---${freight('f1', '1.0.0')}---${freight(
+          'f2',
+          '1.0.1',
+        )}`,
+      );
+      const first = (await promote(server, 'slow', 'f1')).body.metadata.name;
+      const second = (await promote(server, 'slow', 'f2')).body.metadata.name;
+      await eventually(
+        server,
+        api,
+        `/promotions/${first}`,
+        p => p.status?.phase === 'Running',
+      );
+      await reject(server, 'f2').expect(200);
+      release();
+      const failed = await eventually(server, api, `/promotions/${second}`, p =>
+        ['Failed', 'Succeeded'].includes(p.status?.phase),
+      );
+      expect(failed.status.phase).toBe('Failed');
+      expect(failed.status.message).toMatch(
+        /^Freight "[a-z]+-[a-z]+" was rejected for the whole project by user:default\/mock: CVE-2026-0001 in libfoo$/,
+      );
+    });
+
+    it('keeps auto-promotion off Freight rejected for the Stage', async () => {
+      const { server } = await start(
+        `${manifests()}---${freight('f1', '1.0.0')}`,
+      );
+      // dev takes f1 by itself; then, while dev is frozen, f2 arrives and
+      // is rejected for dev before anything could take it.
+      await eventually(
+        server,
+        api,
+        '/stages/dev',
+        s => s.status?.lastPromotion?.freight?.name === 'f1',
+      );
+      await request(server)
+        .put(`${api}/stages/dev/freeze`)
+        .send({ reason: 'hold on' })
+        .expect(200);
+      await request(server)
+        .post('/api/kargo/v1beta1/resources')
+        .set('Content-Type', 'application/yaml')
+        .send(freight('f2', '1.0.1'))
+        .expect(201);
+      await reject(server, 'f2', 'dev').expect(200);
+      await request(server).delete(`${api}/stages/dev/freeze`).expect(200);
+      await eventually(server, api, '/stages/dev', s => !s.status?.freeze);
+      await new Promise(r => setTimeout(r, 1000));
+      const toDev = (await request(server).get(`${api}/promotions`)).body.items
+        .filter((p: any) => p.spec.stage === 'dev')
+        .map((p: any) => p.spec.freight);
+      expect(toDev).toEqual(['f1']);
+    });
+
+    it('needs kargo.freeze.manage to reject Freight for a whole project, and the approve permission for one Stage', async () => {
+      const { server } = await start(
+        `${manifests()}---${freight('f1', '1.0.0')}`,
+        ['kargo.freeze.manage', 'kargo.freight.approve'],
+      );
+      const project = await reject(server, 'f1');
+      expect(project.status).toBe(403);
+      expect(project.body.error.message).toContain('kargo.freeze.manage');
+      const stage = await reject(server, 'f1', 'prod');
+      expect(stage.status).toBe(403);
+      expect(stage.body.error.message).toContain('kargo.freight.approve');
+    });
   },
 );

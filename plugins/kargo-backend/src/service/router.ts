@@ -588,6 +588,48 @@ export async function createRouter(
     },
   );
 
+  // Quarantine: Freight rejected for one Stage (?stage=) or the project.
+  const rejectionRoute = (method: 'post' | 'delete') =>
+    router[method](
+      '/v1beta1/projects/:project/freight/:freight/reject',
+      express.json(),
+      async (req, res) => {
+        const { project, freight } = req.params;
+        const stage =
+          typeof req.query.stage === 'string' && req.query.stage
+            ? req.query.stage
+            : undefined;
+        const result = await audited(
+          req,
+          {
+            eventId: method === 'post' ? 'freight-reject' : 'freight-unreject',
+            // For one Stage, whoever may approve there; for the whole
+            // project, whoever may stop the line.
+            permission: [
+              stage
+                ? onStage(kargoFreightApprovePermission, project, stage)
+                : kargoFreezeManagePermission,
+            ],
+            meta: { project, freight, ...(stage ? { stage } : {}) },
+          },
+          async () =>
+            method === 'post'
+              ? options.stages.reject(
+                  project,
+                  freight,
+                  stage,
+                  typeof req.body?.reason === 'string' ? req.body.reason : '',
+                  await actorOf(req),
+                )
+              : options.stages.unreject(project, freight, stage),
+          f => ({ freight: f.name }),
+        );
+        res.json(toManifest(result));
+      },
+    );
+  rejectionRoute('post');
+  rejectionRoute('delete');
+
   router.post(
     '/v1beta1/projects/:project/stages/:stage/promotions/downstream',
     express.json(),

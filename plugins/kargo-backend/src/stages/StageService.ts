@@ -105,6 +105,96 @@ export class StageService {
     return approved;
   }
 
+  /**
+   * Rejects Freight for one Stage, or (no stage) for the whole project:
+   * neither a person nor auto-promotion can promote it there any more, and
+   * nothing passes it on through control-flow Stages. Queued Promotions of
+   * it fail when they would start. `reason` is shown wherever it is refused.
+   */
+  async reject(
+    project: string,
+    freightKey: string,
+    stageName: string | undefined,
+    reason: string,
+    actor: string,
+  ): Promise<StoredResource> {
+    if (!reason.trim()) {
+      throw new InputError(
+        'reason: required, why this Freight must not be promoted',
+      );
+    }
+    if (stageName) await this.stage(project, stageName);
+    const freight = await this.freight(project, freightKey);
+    const rejection = {
+      rejectedBy: actor,
+      rejectedAt: new Date(this.now()).toISOString(),
+      reason: reason.trim(),
+    };
+    const rejected = await this.options.store.updateStatusWith(
+      { kind: 'Freight', project, name: freight.name },
+      current =>
+        stageName
+          ? {
+              ...current.status,
+              rejectedFor: {
+                ...((current.status.rejectedFor ?? {}) as JsonObject),
+                [stageName]: rejection,
+              },
+            }
+          : { ...current.status, rejected: rejection },
+    );
+    await this.touchAfterRejection(project, stageName);
+    return rejected;
+  }
+
+  /** Lifts a rejection made by {@link StageService.reject}. */
+  async unreject(
+    project: string,
+    freightKey: string,
+    stageName: string | undefined,
+  ): Promise<StoredResource> {
+    const freight = await this.freight(project, freightKey);
+    const rejectedFor = (freight.status.rejectedFor ?? {}) as JsonObject;
+    if (stageName ? !rejectedFor[stageName] : !freight.status.rejected) {
+      throw new NotFoundError(
+        `Freight "${freight.alias ?? freight.name}" is not rejected for ${
+          stageName ? `Stage "${stageName}"` : 'the whole project'
+        }`,
+      );
+    }
+    const lifted = await this.options.store.updateStatusWith(
+      { kind: 'Freight', project, name: freight.name },
+      current => {
+        const next: JsonObject = { ...current.status };
+        if (stageName) {
+          const { [stageName]: _, ...rest } = (next.rejectedFor ??
+            {}) as JsonObject;
+          if (Object.keys(rest).length) next.rejectedFor = rest;
+          else delete next.rejectedFor;
+        } else {
+          delete next.rejected;
+        }
+        return next;
+      },
+    );
+    await this.touchAfterRejection(project, stageName);
+    return lifted;
+  }
+
+  /** What may take the Freight changed: the Stage, or all of the project's. */
+  private async touchAfterRejection(project: string, stageName?: string) {
+    const names = stageName
+      ? [stageName]
+      : (
+          await this.options.store.listResources({
+            kind: 'Stage',
+            project,
+            order: 'name',
+          })
+        ).items.map(s => s.name);
+    await this.options.touch(names.map(name => ({ project, name })));
+  }
+
   /** Re-runs the verification of the Stage's current Freight. */
   async reverify(project: string, name: string, actor: string) {
     const stage = await this.stage(project, name);

@@ -29,7 +29,16 @@ export type Availability =
       availableAt?: number;
     };
 
+/** Who rejected Freight (for one Stage or the whole project), and why. */
+export type Rejection = {
+  rejectedBy: string;
+  rejectedAt: string;
+  reason: string;
+};
+
 type FreightStatus = {
+  rejected?: Rejection;
+  rejectedFor?: Record<string, Rejection>;
   currentlyIn?: Record<string, { since?: string }>;
   verifiedIn?: Record<string, { verifiedAt?: string; longestSoak?: string }>;
   approvedFor?: Record<string, { approvedAt?: string }>;
@@ -82,6 +91,29 @@ function upstreamState(
 }
 
 /**
+ * The rejection that keeps Freight out of a Stage, if any: one for the whole
+ * project first, then one for this Stage (Kargo issue #6151).
+ */
+export function rejectionOf(
+  freight: StoredResource,
+  stageName: string,
+): (Rejection & { scope: 'project' | 'stage' }) | undefined {
+  const { rejected, rejectedFor } = statusOf(freight);
+  if (rejected) return { ...rejected, scope: 'project' };
+  const forStage = rejectedFor?.[stageName];
+  return forStage ? { ...forStage, scope: 'stage' } : undefined;
+}
+
+/** The sentence a rejection shows as. */
+export function describeRejection(
+  rejection: Rejection & { scope: 'project' | 'stage' },
+): string {
+  return `it was rejected ${
+    rejection.scope === 'project' ? 'for the whole project' : 'for this Stage'
+  } by ${rejection.rejectedBy}: ${rejection.reason}`;
+}
+
+/**
  * Kargo's `Stage.IsFreightAvailable` with the reason when not: approved for
  * the Stage, straight from a Warehouse the Stage takes directly, or
  * verified (and soaked for `requiredSoakTime`) in one (`OneOf`) or all
@@ -100,6 +132,11 @@ export function freightAvailability(
       available: false,
       reason: `the Stage does not request Freight from Warehouse "${freight.origin}"`,
     };
+  }
+  // A rejection wins over everything, approval included: quarantine.
+  const rejection = rejectionOf(freight, stageName);
+  if (rejection) {
+    return { available: false, reason: describeRejection(rejection) };
   }
   if (statusOf(freight).approvedFor?.[stageName]) {
     return { available: true, because: 'approved' };
