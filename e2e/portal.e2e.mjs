@@ -10,17 +10,24 @@
 //     pipeline.yaml in a temporary folder (KARGO_DEMO_DIR);
 //   - an extra config file, app-config.e2e.yaml in the temporary folder, moves
 //     the SQLite files, the demo's Git root and the bootstrapped manifests
-//     there, and puts the backend and the frontend on free loopback ports.
+//     there, and puts the backend and the frontend on free loopback ports
+//     (e2e/lib/portal.mjs, which the benchmark shares).
 //
 // Then Chromium (playwright-core) signs in as guest, finds `guestbook` in the
-// catalog, opens its Promotions tab and checks what a user sees. The
-// screenshot goes to e2e/artifacts/promotions-tab.png, the portal's output to
-// e2e/artifacts/portal.log (and failure.png when a step fails).
+// catalog, opens its Promotions tab and checks what a user sees and does:
+// Stages, Warehouse and Freight; a promotion through the API and the demo's
+// verification; then through the UI: the graph, the Stage and Warehouse
+// drawers, Freight assembled by hand, approved for prod and promoted there
+// with the promote dialog, a running Promotion aborted, and the Kargo page.
+// Screenshots of the main views go to e2e/artifacts/*.png (not committed),
+// the portal's output to e2e/artifacts/portal.log (and failure.png when a
+// step fails).
 //
 // `repo start` watches the sources: when a file changes during the run (someone
 // editing the repository), the backend restarts and the frontend rebuilds. A
-// navigation step that fails while that happened is tried again (twice at
-// most); the run says how often the portal restarted.
+// step that only reads (a navigation, the drawers) and fails while that
+// happened is tried again (twice at most), signed in again if need be; the run
+// says how often the portal restarted.
 //
 // Everything it starts runs in its own process group, which is stopped at the
 // end, pass or fail (also on Ctrl-C); the temporary folder is removed. Every
@@ -30,330 +37,32 @@
 // is skipped with a loud message; with KARGO_TEST_STRICT=1 or CI=true it fails.
 import { after, describe, it, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync, spawn } from 'node:child_process';
-import {
-  closeSync,
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  openSync,
-  readFileSync,
-  rmSync,
-  writeFileSync,
-} from 'node:fs';
-import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import {
+  artifacts,
+  chromiumPath,
+  kargoApi,
+  launchChromium,
+  log,
+  removeTmp,
+  restarts,
+  startPortal,
+  state,
+  STARTUP_MS,
+  STOP_MS,
+  stopPortal,
+  waitReady,
+} from './lib/portal.mjs';
 
-const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const artifacts = join(root, 'e2e', 'artifacts');
-const chromiumPath = process.env.KARGO_TEST_CHROMIUM || '/usr/bin/chromium';
 const ci = Boolean(process.env.CI) && process.env.CI !== 'false';
 const strict = process.env.KARGO_TEST_STRICT === '1' || ci;
 
-/** Bounds, in milliseconds. */
-const STARTUP_MS = Number(process.env.KARGO_E2E_STARTUP_MS) || 180_000;
+/** Bounds, in milliseconds (start-up and stop: lib/portal.mjs). */
 const STEP_MS = 30_000;
 const CATALOG_MS = 90_000;
-const STOP_MS = 15_000;
-
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--no-first-run',
-  '--disable-sync',
-  '--disable-quic',
-];
-
-const t0 = Date.now();
-const log = message =>
-  console.log(`[e2e ${((Date.now() - t0) / 1000).toFixed(1)}s] ${message}`);
-
-// ---------------------------------------------------------------------------
-// The portal's processes and temporary folder, and their clean-up.
-
-const state = {
-  tmp: undefined,
-  pgid: undefined,
-  child: undefined,
-  exited: undefined, // { code, signal } once `backstage-cli` exited
-  logFile: join(artifacts, 'portal.log'),
-  browser: undefined,
-  page: undefined,
-  stopping: new AbortController(),
-};
-
-function groupAlive(pgid) {
-  try {
-    process.kill(-pgid, 0);
-    return true;
-  } catch (error) {
-    return error.code === 'EPERM';
-  }
-}
-
-function signalGroup(pgid, signal) {
-  try {
-    process.kill(-pgid, signal);
-  } catch {
-    // Already gone.
-  }
-}
-
-/** Stops the process group: SIGTERM, then SIGKILL after STOP_MS. */
-async function stopPortal() {
-  const pgid = state.pgid;
-  if (!pgid || !groupAlive(pgid)) {
-    return;
-  }
-  signalGroup(pgid, 'SIGTERM');
-  for (const [signal, wait] of [
-    ['SIGKILL', STOP_MS],
-    [undefined, 5_000],
-  ]) {
-    const deadline = Date.now() + wait;
-    while (groupAlive(pgid) && Date.now() < deadline) {
-      await sleep(100);
-    }
-    if (!groupAlive(pgid)) {
-      log('portal stopped');
-      return;
-    }
-    if (signal) {
-      log(`portal still running after ${wait / 1000}s: ${signal}`);
-      signalGroup(pgid, signal);
-    }
-  }
-  throw new Error(`process group ${pgid} survived SIGKILL`);
-}
-
-function removeTmp() {
-  const tmp = state.tmp;
-  if (!tmp) {
-    return;
-  }
-  rmSync(tmp, { recursive: true, force: true, maxRetries: 3 });
-  state.tmp = undefined;
-}
-
-// Last resort when the test process ends early (Ctrl-C, a hook timing out).
-process.on('exit', () => {
-  if (state.pgid && groupAlive(state.pgid)) {
-    signalGroup(state.pgid, 'SIGKILL');
-  }
-  try {
-    removeTmp();
-  } catch {
-    // Nothing more to do at exit.
-  }
-});
-for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
-  process.once(signal, () => {
-    console.error(`[e2e] ${signal}: stopping the portal`);
-    process.exit(130);
-  });
-}
-
-// ---------------------------------------------------------------------------
-// Starting the portal.
-
-/** Free TCP ports on the loopback interface, distinct from each other. */
-async function freePorts(count) {
-  const servers = [];
-  try {
-    for (let i = 0; i < count; i++) {
-      const server = createServer();
-      await new Promise((ok, fail) => {
-        server.once('error', fail);
-        server.listen(0, '127.0.0.1', ok);
-      });
-      servers.push(server);
-    }
-    return servers.map(s => s.address().port);
-  } finally {
-    await Promise.all(servers.map(s => new Promise(ok => s.close(ok))));
-  }
-}
-
-function logTail(lines = 60) {
-  try {
-    return readFileSync(state.logFile, 'utf8')
-      .replace(/\x1b\[[0-9;]*m/g, '')
-      .split('\n')
-      .slice(-lines)
-      .join('\n');
-  } catch {
-    return '(no log)';
-  }
-}
-
-/** Polls `url` until `check(response, body)` holds, within the deadline. */
-async function waitFor(name, url, check, deadline) {
-  let last = 'no answer yet';
-  while (Date.now() < deadline) {
-    if (state.exited) {
-      throw new Error(
-        `the portal exited (${JSON.stringify(state.exited)}) before ${name} ` +
-          `answered; last lines of ${state.logFile}:\n${logTail()}`,
-      );
-    }
-    if (state.stopping.signal.aborted) {
-      throw new Error('stopped');
-    }
-    try {
-      const response = await fetch(url, {
-        signal: AbortSignal.timeout(Math.min(20_000, deadline - Date.now())),
-      });
-      const body = await response.text();
-      if (check(response, body)) {
-        log(`${name} answers (${url})`);
-        return;
-      }
-      last = `HTTP ${response.status}`;
-    } catch (error) {
-      last = error.cause?.code ?? error.name ?? String(error);
-    }
-    await sleep(500);
-  }
-  throw new Error(
-    `${name} did not answer ${url} within ${STARTUP_MS / 1000}s (${last}); ` +
-      `last lines of ${state.logFile}:\n${logTail()}`,
-  );
-}
-
-async function startPortal() {
-  const tmp = mkdtempSync(join(tmpdir(), 'kargo-e2e-'));
-  state.tmp = tmp;
-  const [backendPort, appPort] = await freePorts(2);
-  const backendUrl = `http://127.0.0.1:${backendPort}`;
-  const appUrl = `http://127.0.0.1:${appPort}`;
-  const demoDir = join(tmp, 'data', 'demo');
-
-  const setup = execFileSync(
-    process.execPath,
-    [join(root, 'scripts', 'demo-setup.mjs')],
-    {
-      cwd: root,
-      timeout: 60_000,
-      stdio: ['ignore', 'pipe', 'pipe'],
-      env: {
-        ...process.env,
-        KARGO_DEMO_DIR: demoDir,
-        KARGO_DEMO_GIT_URL: `${backendUrl}/api/demo-git`,
-      },
-    },
-  ).toString();
-  log(setup.trim());
-  assert.ok(
-    existsSync(join(demoDir, 'pipeline.yaml')),
-    `demo-setup.mjs did not write ${demoDir}/pipeline.yaml`,
-  );
-
-  const q = JSON.stringify; // JSON strings are YAML strings
-  const config = join(tmp, 'app-config.e2e.yaml');
-  writeFileSync(
-    config,
-    [
-      '# Written by e2e/portal.e2e.mjs: the portal on loopback ports, with its',
-      '# data in a temporary folder.',
-      'app:',
-      `  baseUrl: ${q(appUrl)}`,
-      'backend:',
-      `  baseUrl: ${q(backendUrl)}`,
-      '  listen:',
-      `    host: 127.0.0.1`,
-      `    port: ${backendPort}`,
-      '  cors:',
-      `    origin: ${q(appUrl)}`,
-      '  database:',
-      '    connection:',
-      `      directory: ${q(join(tmp, 'sqlite'))}`,
-      'kargo:',
-      '  bootstrap:',
-      '    manifests:',
-      `      - ${q(join(demoDir, 'pipeline.yaml'))}`,
-      'demo:',
-      '  git:',
-      `    root: ${q(demoDir)}`,
-      '',
-    ].join('\n'),
-  );
-
-  mkdirSync(artifacts, { recursive: true });
-  const out = openSync(state.logFile, 'w');
-  const env = { ...process.env, BROWSER: 'none', FORCE_COLOR: '0' };
-  delete env.NODE_TEST_CONTEXT; // set by `node --test` for this file only
-  try {
-    // `npm start` is `node scripts/demo-setup.mjs && backstage-cli repo start`.
-    state.child = spawn(
-      process.execPath,
-      [
-        join(root, 'node_modules', '.bin', 'backstage-cli'),
-        'repo',
-        'start',
-        '--config',
-        join(root, 'app-config.yaml'),
-        '--config',
-        config,
-      ],
-      { cwd: root, env, detached: true, stdio: ['ignore', out, out] },
-    );
-  } finally {
-    closeSync(out);
-  }
-  state.pgid = state.child.pid;
-  state.child.on('exit', (code, signal) => {
-    state.exited = { code, signal };
-  });
-  state.child.unref();
-  log(
-    `portal starting (process group ${state.pgid}): backend ${backendUrl}, ` +
-      `app ${appUrl}, data in ${tmp}, output in ${state.logFile}`,
-  );
-
-  const urls = { backendUrl, appUrl };
-  await waitReady(urls);
-  return urls;
-}
-
-/** Waits until the backend and the frontend answer (STARTUP_MS). */
-async function waitReady({ backendUrl, appUrl }) {
-  const deadline = Date.now() + STARTUP_MS;
-  await Promise.all([
-    waitFor(
-      'backend',
-      `${backendUrl}/.backstage/health/v1/readiness`,
-      response => response.ok,
-      deadline,
-    ),
-    waitFor(
-      'frontend',
-      `${appUrl}/`,
-      (response, body) => response.ok && body.includes('id="root"'),
-      deadline,
-    ),
-  ]);
-}
-
-/**
- * How often the dev servers restarted or rebuilt so far. `repo start` watches
- * the sources: the backend restarts and the frontend rebuilds (and reloads the
- * page) when a file changes, for instance while someone edits the repository.
- */
-function restarts() {
-  const text = existsSync(state.logFile)
-    ? readFileSync(state.logFile, 'utf8')
-    : '';
-  const backend = text.match(/Change detected, restarting/g)?.length ?? 0;
-  const builds = text.match(/Rspack compiled/g)?.length ?? 0;
-  return backend + Math.max(0, builds - 1);
-}
-
 // ---------------------------------------------------------------------------
 // The test.
 
@@ -433,13 +142,7 @@ if (chromiumMissing && !strict) {
         !chromiumMissing,
         `Chromium not found at ${chromiumPath} (KARGO_TEST_STRICT=1 or CI)`,
       );
-      const { chromium } = await import('playwright-core');
-      // launch() gives the browser a fresh temporary profile of its own.
-      state.browser = await chromium.launch({
-        executablePath: chromiumPath,
-        args: CHROMIUM_ARGS,
-        timeout: 50_000,
-      });
+      state.browser = await launchChromium();
       const context = await state.browser.newContext({
         viewport: { width: 1280, height: 800 },
       });
@@ -564,6 +267,19 @@ if (chromiumMissing && !strict) {
       openCatalog,
     );
 
+    /**
+     * Back on guestbook's Promotions tab, signed in again if need be: the
+     * retry of a step that reads the tab, after the portal restarted.
+     */
+    const reopenPromotionsTab = async () => {
+      await openCatalog();
+      await guestbookLink().click();
+      await page.getByRole('link', { name: 'Promotions', exact: true }).click();
+      await page
+        .getByText('Kargo project kargo-demo', { exact: true })
+        .waitFor({ state: 'visible' });
+    };
+
     /** The text of each body cell of a visible table, row by row. */
     const tableCells = async name => {
       const table = page.getByRole('table', { name, exact: true });
@@ -683,26 +399,15 @@ if (chromiumMissing && !strict) {
       },
     );
 
+    /** The Kargo API as the guest, from the test (not the page). */
+    const kargo = (method, path, body) =>
+      kargoApi(urls.backendUrl, () => guestToken, STEP_MS)(method, path, body);
+
     step(
       'promotes the newest Freight to dev through the API: the demo GitOps repository gets the commit and the tab shows it',
       3 * STEP_MS,
       async () => {
-        const api = async (method, path, body) => {
-          const response = await fetch(`${urls.backendUrl}/api/kargo${path}`, {
-            method,
-            headers: {
-              Authorization: `Bearer ${guestToken}`,
-              ...(body ? { 'Content-Type': 'application/json' } : {}),
-            },
-            body: body ? JSON.stringify(body) : undefined,
-          });
-          const text = await response.text();
-          assert.ok(
-            response.ok,
-            `${method} ${path}: ${response.status} ${text}`,
-          );
-          return JSON.parse(text);
-        };
+        const api = kargo;
         const created = await api(
           'POST',
           '/v1beta1/projects/kargo-demo/stages/dev/promotions',
@@ -770,14 +475,7 @@ if (chromiumMissing && !strict) {
       2 * STEP_MS,
       async () => {
         assert.ok(state.devFreight, 'no Freight was promoted to dev');
-        const get = async path => {
-          const response = await fetch(`${urls.backendUrl}/api/kargo${path}`, {
-            headers: { Authorization: `Bearer ${guestToken}` },
-          });
-          const text = await response.text();
-          assert.ok(response.ok, `GET ${path}: ${response.status} ${text}`);
-          return JSON.parse(text);
-        };
+        const get = path => kargo('GET', path);
         let verification;
         const deadline = Date.now() + STEP_MS;
         while (Date.now() < deadline) {
@@ -815,6 +513,362 @@ if (chromiumMissing && !strict) {
         );
         log(`dev verified ${state.devFreight} by ${run.metadata.name}`);
       },
+      // Reads only: after a restart, asking again is enough.
+      async () => {},
+    );
+
+    // ---------------------------------------------------------------------
+    // The portal's own views and actions, through the UI.
+
+    const project = '/v1beta1/projects/kargo-demo';
+
+    /** A drawer covers the window: the whole page would cut it apart. */
+    const screenshot = async (name, { fullPage = true } = {}) => {
+      await page.screenshot({ path: join(artifacts, name), fullPage });
+      log(`screenshot: ${artifacts}/${name}`);
+    };
+
+    /** The outcome of the last action, above the pipeline. */
+    const feedback = text =>
+      page
+        .getByRole('alert')
+        .filter({ hasText: text })
+        .first()
+        .waitFor({ state: 'visible' });
+
+    /** Waits until `check()` holds, reloading the page between tries. */
+    const eventually = async (what, check, ms = 2 * STEP_MS) => {
+      const deadline = Date.now() + ms;
+      let last;
+      for (;;) {
+        try {
+          return await check();
+        } catch (error) {
+          last = error;
+        }
+        assert.ok(
+          Date.now() < deadline,
+          `${what} within ${ms / 1000}s: ${last?.message}`,
+        );
+        await sleep(1000);
+      }
+    };
+
+    /**
+     * Every step of a Promotion ended well: Succeeded, or Skipped (a commit
+     * step with nothing to commit, when the same Freight is promoted again).
+     */
+    const assertFinishedWell = statuses => {
+      assert.ok(statuses.includes('Succeeded'), `step statuses: ${statuses}`);
+      assert.deepEqual(
+        statuses.filter(s => s !== 'Succeeded' && s !== 'Skipped'),
+        [],
+        `step statuses: ${statuses}`,
+      );
+    };
+
+    const drawer = name => page.getByRole('dialog', { name, exact: true });
+    const closeDrawer = async name => {
+      await drawer(name)
+        .getByRole('button', { name: `Close ${name}`, exact: true })
+        .click();
+      await drawer(name).waitFor({ state: 'hidden' });
+    };
+
+    step(
+      'draws the pipeline as a graph',
+      2 * STEP_MS + CATALOG_MS,
+      async () => {
+        await page.getByRole('button', { name: 'Graph', exact: true }).click();
+        for (const stage of ['dev', 'staging', 'prod']) {
+          await page
+            .getByRole('group', { name: `Stage ${stage}`, exact: true })
+            .waitFor({ state: 'visible' });
+        }
+        await screenshot('pipeline-graph.png');
+        await page.getByRole('button', { name: 'List', exact: true }).click();
+        await page.getByRole('table', { name: 'Stages' }).waitFor();
+      },
+      reopenPromotionsTab,
+    );
+
+    step(
+      "opens dev's Stage drawer: the Promotion's steps and the verification",
+      4 * STEP_MS + CATALOG_MS,
+      async () => {
+        await page
+          .getByRole('button', { name: 'Open Stage dev', exact: true })
+          .click();
+        const dev = drawer('Stage dev');
+        await dev.waitFor({ state: 'visible' });
+        const steps = dev.getByRole('table', { name: /^Steps of dev\./ });
+        await steps.locator('tbody tr').first().waitFor();
+        const rows = await steps.evaluate(t =>
+          [...t.tBodies[0].rows].map(r => r.cells[2].innerText.trim()),
+        );
+        assert.ok(rows.length >= 4, `steps: ${rows}`);
+        assertFinishedWell(rows);
+        await screenshot('stage-drawer-promotions.png', { fullPage: false });
+
+        await dev.getByRole('tab', { name: 'Verifications' }).click();
+        const metrics = dev.getByRole('table', { name: 'Metrics' });
+        await metrics
+          .getByRole('cell', { name: 'smoke', exact: true })
+          .waitFor();
+        assert.match(
+          await metrics.locator('tbody tr').first().innerText(),
+          /smoke\s+Successful\s+2 of 2 successful/,
+        );
+        await screenshot('stage-drawer-verifications.png', { fullPage: false });
+        await closeDrawer('Stage dev');
+      },
+      reopenPromotionsTab,
+    );
+
+    step(
+      'assembles Freight by hand from the oldest discovered commit (Warehouse drawer)',
+      2 * STEP_MS,
+      async () => {
+        await page
+          .getByRole('button', {
+            name: 'Open Warehouse guestbook',
+            exact: true,
+          })
+          .click();
+        const warehouse = drawer('Warehouse guestbook');
+        await warehouse
+          .getByRole('table', { name: 'Conditions' })
+          .getByRole('cell', { name: 'Ready', exact: true })
+          .waitFor();
+        await screenshot('warehouse-drawer.png', { fullPage: false });
+        await warehouse.getByRole('tab', { name: 'Assemble Freight' }).click();
+        await warehouse
+          .getByRole('button', { name: /git guestbook-src/ })
+          .click();
+        await page.getByRole('option', { name: /guestbook 1\.0\.0/ }).click();
+        const create = warehouse.getByRole('button', {
+          name: 'Create Freight',
+        });
+        await eventually('Create Freight enabled', async () =>
+          assert.ok(await create.isEnabled(), 'Create Freight is disabled'),
+        );
+        await create.click();
+        const created = warehouse.getByText(
+          /^Created Freight [a-z]+-[a-z]+\.$/,
+        );
+        await created.waitFor();
+        state.handAlias = (await created.innerText()).match(
+          /^Created Freight ([a-z]+-[a-z]+)\.$/,
+        )[1];
+        const freight = await kargo(
+          'GET',
+          `${project}/freight/${state.handAlias}`,
+        );
+        state.handFreight = freight.metadata.name;
+        state.handCommit = freight.commits[0].id;
+        log(`assembled Freight ${state.handAlias} (${state.handCommit})`);
+        await closeDrawer('Warehouse guestbook');
+      },
+    );
+
+    /** The Freight card of the hand-assembled Freight in the timeline. */
+    const handCard = () =>
+      page.getByRole('listitem', {
+        name: `Freight ${state.handAlias}`,
+        exact: true,
+      });
+
+    step(
+      'approves that Freight for prod from the timeline',
+      2 * STEP_MS,
+      async () => {
+        assert.ok(state.handAlias, 'no Freight was assembled');
+        const stages = page.getByRole('table', { name: 'Stages' });
+        await stages
+          .getByRole('button', { name: 'Promote to prod', exact: true })
+          .click();
+        await page.getByText('Promoting to prod: choose Freight.').waitFor();
+        const card = handCard();
+        await card.getByText(/^Not available:/).waitFor();
+        await card.getByRole('button', { name: 'Approve for prod' }).click();
+        await feedback(`Approve ${state.handAlias} for prod: done`);
+        await card
+          .getByRole('button', { name: 'Promote to prod', exact: true })
+          .waitFor();
+        const freight = await kargo(
+          'GET',
+          `${project}/freight/${state.handFreight}`,
+        );
+        assert.ok(
+          freight.status?.approvedFor?.prod,
+          `approvedFor: ${JSON.stringify(freight.status?.approvedFor)}`,
+        );
+        await screenshot('freight-approved.png');
+      },
+    );
+
+    step(
+      'promotes it to prod through the promote dialog: prod runs it and the GitOps repository has the commit',
+      4 * STEP_MS,
+      async () => {
+        await handCard()
+          .getByRole('button', { name: 'Promote to prod', exact: true })
+          .click();
+        const dialog = page.getByRole('dialog', {
+          name: `Promote ${state.handAlias} to prod`,
+        });
+        await dialog.getByRole('table', { name: 'Changes' }).waitFor();
+        await screenshot('promote-dialog.png', { fullPage: false });
+        await dialog
+          .getByRole('button', { name: 'Promote', exact: true })
+          .click();
+        await dialog.waitFor({ state: 'hidden' });
+        await feedback(`Promote ${state.handAlias} to prod: done`);
+        // The tab polls (5 s while a Promotion runs): no reload needed.
+        await eventually(
+          'prod runs the Freight',
+          async () => {
+            const rows = await tableCells('Stages');
+            const prod = rows.find(row => row[0] === 'prod');
+            assert.ok(prod[2].includes(state.handAlias), `prod: ${prod[2]}`);
+            assert.equal(prod[4], 'Succeeded');
+          },
+          3 * STEP_MS,
+        );
+        const gitDir = join(state.tmp, 'data', 'demo', 'guestbook-gitops.git');
+        const subjects = execFileSync(
+          'git',
+          ['--git-dir', gitDir, 'log', '-20', '--format=%s', 'main'],
+          { encoding: 'utf8' },
+        );
+        assert.ok(
+          subjects
+            .split('\n')
+            .includes(`prod runs guestbook ${state.handCommit}`),
+          `no commit "prod runs guestbook ${state.handCommit}" on main`,
+        );
+        log(`prod runs ${state.handAlias}`);
+      },
+    );
+
+    step(
+      "opens prod's Stage drawer: the Promotion and its steps",
+      4 * STEP_MS + CATALOG_MS,
+      async () => {
+        await page
+          .getByRole('button', { name: 'Open Stage prod', exact: true })
+          .click();
+        const prod = drawer('Stage prod');
+        const promotions = prod.getByRole('table', { name: 'Promotions' });
+        await promotions.locator('tbody tr').first().waitFor();
+        const [newest] = await promotions.evaluate(t =>
+          [...t.tBodies[0].rows].map(r =>
+            [...r.cells].map(c => c.innerText.trim()),
+          ),
+        );
+        assert.equal(newest[2], 'Succeeded', `newest Promotion: ${newest}`);
+        assert.ok(newest[1].includes(state.handAlias), `Freight: ${newest[1]}`);
+        const steps = prod.getByRole('table', {
+          name: `Steps of ${newest[0]}`,
+        });
+        await steps.locator('tbody tr').first().waitFor();
+        const statuses = await steps.evaluate(t =>
+          [...t.tBodies[0].rows].map(r => r.cells[2].innerText.trim()),
+        );
+        assertFinishedWell(statuses);
+        // The commit step's output and log.
+        await steps
+          .getByRole('button', { name: /^Output and log of / })
+          .nth(2)
+          .click();
+        await prod.getByText('Log', { exact: true }).first().waitFor();
+        await screenshot('stage-drawer-steps.png', { fullPage: false });
+        await closeDrawer('Stage prod');
+      },
+      reopenPromotionsTab,
+    );
+
+    step(
+      'aborts a running Promotion from the Stage drawer, which shows it live',
+      3 * STEP_MS,
+      async () => {
+        // A Promotion that waits forever: an http step whose success and
+        // failure conditions never hold (Kargo polls it again and again).
+        const name = `prod.e2e-hold-${Date.now().toString(36)}`;
+        await kargo('POST', '/v1beta1/resources', [
+          {
+            apiVersion: 'kargo.akuity.io/v1alpha1',
+            kind: 'Promotion',
+            metadata: { name, namespace: 'kargo-demo' },
+            spec: {
+              stage: 'prod',
+              freight: state.handFreight,
+              steps: [
+                {
+                  uses: 'http',
+                  as: 'wait-forever',
+                  config: {
+                    url: `${urls.backendUrl}/api/kargo/health`,
+                    successExpression: 'response.status == 599',
+                    failureExpression: 'response.status == 598',
+                  },
+                },
+              ],
+            },
+          },
+        ]);
+        log(`created Promotion ${name}, which never finishes`);
+        await page
+          .getByRole('button', { name: 'Open Stage prod', exact: true })
+          .click();
+        const prod = drawer('Stage prod');
+        const steps = prod.getByRole('table', { name: `Steps of ${name}` });
+        // Live: the drawer shows the step running without a reload.
+        await eventually('the waiting step runs', async () => {
+          const row = await steps
+            .locator('tbody tr')
+            .first()
+            .innerText({ timeout: 5_000 });
+          assert.match(row, /wait-forever \(http\)\s+Running/);
+        });
+        await screenshot('stage-drawer-running.png', { fullPage: false });
+        await prod
+          .getByRole('table', { name: 'Promotions' })
+          .getByRole('row', { name: new RegExp(name) })
+          .getByRole('button', { name: 'Abort', exact: true })
+          .click();
+        await feedback(`Abort ${name}: done`);
+        await eventually('the Promotion is aborted', async () => {
+          const promotion = await kargo('GET', `${project}/promotions/${name}`);
+          assert.equal(promotion.status?.phase, 'Aborted');
+        });
+        await closeDrawer('Stage prod');
+        log(`aborted ${name}`);
+      },
+    );
+
+    step(
+      'the Kargo page lists the projects and opens the same pipeline',
+      4 * STEP_MS + CATALOG_MS,
+      async () => {
+        await page.goto(`${urls.appUrl}/kargo`, {
+          waitUntil: 'domcontentloaded',
+        });
+        await page
+          .getByRole('link', { name: 'kargo-demo', exact: true })
+          .click();
+        await page.waitForURL(/\/kargo\/kargo-demo$/);
+        await page
+          .getByText('Kargo project kargo-demo', { exact: true })
+          .waitFor({ state: 'visible' });
+        const rows = await tableCells('Stages');
+        assert.deepEqual(
+          rows.map(row => row[0]),
+          ['dev', 'staging', 'prod'],
+        );
+        await screenshot('kargo-page.png');
+      },
+      openCatalog,
     );
   });
 }

@@ -1,6 +1,6 @@
 import { createApp } from '@backstage/frontend-defaults';
 import catalogPlugin from '@backstage/plugin-catalog/alpha';
-import kargoPlugin from '@kargo-backstage/plugin-kargo';
+import kargoPlugin from '@kargo-backstage/plugin-kargo/alpha';
 import { navModule } from './modules/nav';
 
 export default createApp({

@@ -10,11 +10,13 @@ export type KargoApi = Pick<
   | 'listStages'
   | 'getStage'
   | 'listWarehouses'
+  | 'getWarehouse'
   | 'listFreight'
   | 'getFreight'
   | 'listPromotions'
   | 'getPromotion'
   | 'getPromotionSteps'
+  | 'getAnalysisRun'
   | 'promote'
   | 'promoteDownstream'
   | 'approveFreight'
@@ -24,6 +26,7 @@ export type KargoApi = Pick<
   | 'refreshStage'
   | 'reverifyStage'
   | 'abortVerification'
+  | 'applyManifests'
 >;
 
 export const kargoApiRef = createApiRef<KargoApi>().with({

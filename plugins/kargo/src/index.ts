@@ -1,10 +1,16 @@
 /**
- * Kargo for Backstage: the frontend plugin. Its default export is the plugin
- * for Backstage's new frontend system.
+ * The Kargo plugin for Backstage's classic frontend system. The new
+ * frontend system's plugin is the default export of
+ * `@kargo-backstage/plugin-kargo/alpha`.
  *
  * @packageDocumentation
  */
-export { default } from './plugin';
+export {
+  EntityKargoContent,
+  entityContentRouteRef,
+  KargoPage,
+  kargoPageRouteRef,
+  kargoPlugin,
+} from './plugin';
 export { kargoApiRef, type KargoApi } from './api';
 export { isKargoAvailable } from './conditions';
-export { EntityKargoContent } from './components/EntityKargoContent';

@@ -154,3 +154,54 @@ export type RequestedFreight = {
     };
   };
 };
+
+/** The phase of an AnalysisRun, a metric or a measurement (Argo Rollouts). */
+export type AnalysisPhase =
+  | 'Pending'
+  | 'Running'
+  | 'Successful'
+  | 'Failed'
+  | 'Error'
+  | 'Inconclusive'
+  | 'Aborted';
+
+/** One measurement of a verification metric. */
+export type AnalysisMeasurement = {
+  phase: AnalysisPhase;
+  message?: string;
+  startedAt?: string;
+  finishedAt?: string;
+  /** The measured value as text (JSON for structured values). */
+  value?: string;
+};
+
+/** A verification metric's outcome so far, newest measurement last. */
+export type AnalysisMetricResult = {
+  name: string;
+  phase: AnalysisPhase;
+  message?: string;
+  measurements: AnalysisMeasurement[];
+  count?: number;
+  successful?: number;
+  failed?: number;
+  inconclusive?: number;
+  error?: number;
+};
+
+/**
+ * An AnalysisRun as `getAnalysisRun` answers it: Argo Rollouts' shape,
+ * the parts a UI shows.
+ */
+export type AnalysisRunView = {
+  apiVersion: string;
+  kind: 'AnalysisRun';
+  metadata: ObjectMeta;
+  spec?: Record<string, unknown>;
+  status?: {
+    phase?: AnalysisPhase;
+    message?: string;
+    startedAt?: string;
+    completedAt?: string;
+    metricResults?: AnalysisMetricResult[];
+  };
+};

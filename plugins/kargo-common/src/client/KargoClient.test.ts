@@ -172,4 +172,13 @@ describe('KargoClient reads', () => {
       method: 'GET',
     });
   });
+
+  it('reads the AnalysisRun of a verification', async () => {
+    const { client, sent } = clientAnswering({ kind: 'AnalysisRun' });
+    await client.getAnalysisRun('demo', 'dev.01h.abc1234');
+    expect(sent()).toMatchObject({
+      url: `${base}/demo/analysis-runs/dev.01h.abc1234`,
+      method: 'GET',
+    });
+  });
 });

@@ -1,5 +1,6 @@
 import { ResponseError } from '@backstage/errors';
 import type {
+  AnalysisRunView,
   ApplyResponse,
   EntityPipelineResponse,
   FreightSelector,
@@ -213,6 +214,18 @@ export class KargoClient {
   ) {
     return this.get<{ items: PromotionStepView[] }>(
       `${promotionPath(project, promotion)}/steps`,
+      {},
+      request,
+    );
+  }
+
+  /**
+   * The AnalysisRun a Stage's verification ran (its name is in the Stage's
+   * `status.freightHistory[].verificationHistory[].analysisRun.name`).
+   */
+  getAnalysisRun(project: string, name: string, request?: KargoRequestOptions) {
+    return this.get<AnalysisRunView>(
+      `/v1beta1/projects/${enc(project)}/analysis-runs/${enc(name)}`,
       {},
       request,
     );

@@ -1,4 +1,5 @@
 import type { Entity } from '@backstage/catalog-model';
+import type { ApiRef } from '@backstage/core-plugin-api';
 import { EntityProvider } from '@backstage/plugin-catalog-react';
 import {
   AuthorizeResult,
@@ -14,6 +15,7 @@ import type {
   EntityPipelineResponse,
   KargoList,
 } from '@kargo-backstage/plugin-kargo-common';
+import type { ReactElement } from 'react';
 import { SWRConfig } from 'swr';
 import { KargoApi, kargoApiRef } from '../api';
 import { EntityKargoContent } from '../components/EntityKargoContent';
@@ -38,11 +40,13 @@ export function fakeKargoApi(
     listStages: answer(emptyList),
     getStage: answer({}),
     listWarehouses: answer(emptyList),
+    getWarehouse: answer({}),
     listFreight: answer(emptyList),
     getFreight: answer({}),
     listPromotions: answer(emptyList),
     getPromotion: answer({}),
     getPromotionSteps: answer({ items: [] }),
+    getAnalysisRun: answer({}),
     promote: answer({}),
     promoteDownstream: answer(emptyList),
     approveFreight: answer({}),
@@ -52,6 +56,7 @@ export function fakeKargoApi(
     refreshStage: answer({}),
     reverifyStage: answer({}),
     abortVerification: answer({}),
+    applyManifests: answer({ results: [] }),
   } as unknown as jest.Mocked<KargoApi>;
 }
 
@@ -63,13 +68,22 @@ export type PermissionDecider =
       request: EvaluatePermissionRequest,
     ) => AuthorizeResult.ALLOW | AuthorizeResult.DENY);
 
+export type KargoRenderOptions = {
+  permission?: PermissionDecider;
+  /** More APIs, e.g. signals. */
+  apis?: Array<readonly [ApiRef<any>, any]>;
+  /** The app's location(s), for pages with routes of their own. */
+  routeEntries?: string[];
+};
+
 /**
- * The Promotions tab of an entity, as the app renders it, with the Kargo
- * API and a permission API deciding as told (default: allow).
+ * `ui` in a test app with the Kargo API and a permission API deciding as
+ * told (default: allow).
  */
-export function renderKargoTab(
+export function renderWithKargo(
+  ui: ReactElement,
   api: KargoApi,
-  options: { entity?: Entity; permission?: PermissionDecider } = {},
+  options: KargoRenderOptions = {},
 ) {
   const { permission = 'allow' } = options;
   const decide: Record<
@@ -87,12 +101,26 @@ export function renderKargoTab(
         apis={[
           [kargoApiRef, api],
           [permissionApiRef, permissionApi],
+          ...(options.apis ?? []),
         ]}
       >
-        <EntityProvider entity={options.entity ?? annotatedEntity}>
-          <EntityKargoContent />
-        </EntityProvider>
+        {ui}
       </TestApiProvider>
     </SWRConfig>,
+    { routeEntries: options.routeEntries },
+  );
+}
+
+/** The Promotions tab of an entity, as the app renders it. */
+export function renderKargoTab(
+  api: KargoApi,
+  options: KargoRenderOptions & { entity?: Entity } = {},
+) {
+  return renderWithKargo(
+    <EntityProvider entity={options.entity ?? annotatedEntity}>
+      <EntityKargoContent />
+    </EntityProvider>,
+    api,
+    options,
   );
 }

@@ -14,8 +14,11 @@ export type VerificationInfo = {
   id?: string;
   phase?: string;
   message?: string;
+  actor?: string;
   startTime?: string;
   finishTime?: string;
+  /** The AnalysisRun that verified, when the Stage verifies with one. */
+  analysisRun?: { name?: string; namespace?: string; phase?: string };
 };
 
 export type StageStatus = {

@@ -1,6 +1,7 @@
 import {
   kargoFreightApprovePermission,
   kargoPromotionAbortPermission,
+  kargoResourceManagePermission,
   kargoStagePromotePermission,
   kargoWarehouseRefreshPermission,
 } from '@kargo-backstage/plugin-kargo-common';
@@ -14,7 +15,8 @@ export type KargoAction =
   | 'reverify'
   | 'abortVerification'
   | 'refreshStage'
-  | 'refreshWarehouse';
+  | 'refreshWarehouse'
+  | 'assembleFreight';
 
 type StagePermission = typeof kargoStagePromotePermission;
 type PlainPermission = typeof kargoWarehouseRefreshPermission;
@@ -38,4 +40,6 @@ export const ACTION_PERMISSIONS: Record<
   abortVerification: [kargoPromotionAbortPermission],
   refreshStage: [kargoStagePromotePermission],
   refreshWarehouse: [kargoWarehouseRefreshPermission],
+  // Freight assembled by hand is created through /resources.
+  assembleFreight: [kargoResourceManagePermission],
 };

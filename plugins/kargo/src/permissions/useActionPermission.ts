@@ -8,6 +8,7 @@ import {
 import {
   kargoFreightApprovePermission,
   kargoPromotionAbortPermission,
+  kargoResourceManagePermission,
   kargoStagePromotePermission,
   kargoStageResourceRef,
   kargoWarehouseRefreshPermission,
@@ -82,8 +83,12 @@ export function useActionPermission(
     permission: kargoPromotionAbortPermission,
     resourceRef: refIfNeeded(kargoPromotionAbortPermission),
   });
+  // Basic permissions: one request each for the whole page (cached).
   const refresh = usePermission({
     permission: kargoWarehouseRefreshPermission,
+  });
+  const manage = usePermission({
+    permission: kargoResourceManagePermission,
   });
   return useMemo(() => {
     const results: Record<string, AsyncPermissionResult> = {
@@ -91,12 +96,13 @@ export function useActionPermission(
       [kargoFreightApprovePermission.name]: approve,
       [kargoPromotionAbortPermission.name]: abort,
       [kargoWarehouseRefreshPermission.name]: refresh,
+      [kargoResourceManagePermission.name]: manage,
     };
     const decisions = needed.map(p =>
       decisionOf(p.name, results[p.name], target.stage),
     );
     return decisions.find(d => !d.allowed) ?? { allowed: true };
-  }, [needed, promote, approve, abort, refresh, target.stage]);
+  }, [needed, promote, approve, abort, refresh, manage, target.stage]);
 }
 
 /**

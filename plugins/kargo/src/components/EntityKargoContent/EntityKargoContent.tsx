@@ -8,11 +8,9 @@ import { useApi } from '@backstage/frontend-plugin-api';
 import { useEntity } from '@backstage/plugin-catalog-react';
 import { KARGO_PROJECT_ANNOTATION } from '@kargo-backstage/plugin-kargo-common';
 import Grid from '@material-ui/core/Grid';
-import { useCallback, useState } from 'react';
-import useAsync from 'react-use/esm/useAsync';
 import { kargoApiRef } from '../../api';
 import { isKargoAvailable } from '../../conditions';
-import { ProjectPipeline } from '../pipeline';
+import { ProjectPipeline, useReloadable } from '../pipeline';
 
 /** The Promotions tab: each Kargo project the entity names, with its pipeline. */
 export function EntityKargoContent() {
@@ -28,20 +26,16 @@ export function EntityKargoContent() {
 function EntityPipelines() {
   const { entity } = useEntity();
   const kargoApi = useApi(kargoApiRef);
-  // Bumped after each action (and while Promotions run) to load again.
-  const [reloadKey, setReloadKey] = useState(0);
-  const reload = useCallback(() => setReloadKey(k => k + 1), []);
-  const { value, loading, error } = useAsync(
+  const { value, loading, error, reload, reloadKey } = useReloadable(
     () =>
       kargoApi.getEntityPipeline({
         kind: entity.kind,
         namespace: entity.metadata.namespace,
         name: entity.metadata.name,
       }),
-    [kargoApi, entity, reloadKey],
+    [kargoApi, entity],
   );
 
-  // Reloads keep the page (and any open dialog) in place.
   if (!value && loading) {
     return <Progress />;
   }

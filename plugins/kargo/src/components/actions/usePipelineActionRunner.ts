@@ -23,12 +23,14 @@ export function usePipelineActionRunner(reload: () => void) {
       setFeedback(undefined);
       try {
         await act();
-        setFeedback({ severity: 'success', message: `${label}: done` });
+        if (!options?.showsOutcomeItself) {
+          setFeedback({ severity: 'success', message: `${label}: done` });
+        }
         reload();
         return undefined;
       } catch (e) {
         const error = e instanceof Error ? e : new Error(String(e));
-        if (!options?.showsErrorItself) {
+        if (!options?.showsErrorItself && !options?.showsOutcomeItself) {
           setFeedback({
             severity: 'error',
             message: `${label} failed: ${errorMessage(error)}`,

@@ -3,6 +3,7 @@ import Typography from '@material-ui/core/Typography';
 import { memo } from 'react';
 import type { StageView } from '../../model/pipelineModel';
 import { StageActions, WarehouseRefreshButton } from '../actions';
+import { OpenDrawerLink } from './OpenDrawerLink';
 import {
   describeAutoPromotion,
   HealthFact,
@@ -68,7 +69,11 @@ function StageNodeView(props: { stage: StageView }) {
       color={stage.color}
       label={`Stage ${stage.name}`}
     >
-      <Typography className={classes.title}>{stage.name}</Typography>
+      <Typography className={classes.title}>
+        <OpenDrawerLink kind="Stage" name={stage.name}>
+          {stage.name}
+        </OpenDrawerLink>
+      </Typography>
       {stage.current.length ? (
         stage.current.map(c => (
           <div key={c.origin} className={classes.line} title={c.label}>
@@ -100,7 +105,11 @@ function WarehouseNodeView(props: { name: string }) {
     >
       <Typography variant="caption">Warehouse</Typography>
       <div className={classes.line}>
-        <span className={classes.title}>{props.name}</span>
+        <span className={classes.title}>
+          <OpenDrawerLink kind="Warehouse" name={props.name}>
+            {props.name}
+          </OpenDrawerLink>
+        </span>
         <WarehouseRefreshButton warehouse={props.name} />
       </div>
     </NodeBox>

@@ -7,8 +7,9 @@ import type {
 import Box from '@material-ui/core/Box';
 import Typography from '@material-ui/core/Typography';
 import Alert from '@material-ui/lab/Alert';
-import { useDeferredValue, useEffect, useMemo, useState } from 'react';
+import { useDeferredValue, useMemo, useState } from 'react';
 import { kargoApiRef } from '../../api';
+import { usePipelineLiveUpdates } from '../../live';
 import {
   buildPipelineModel,
   filterStages,
@@ -17,18 +18,18 @@ import {
 import {
   PipelineActions,
   PipelineActionsProvider,
+  PipelineDrawer,
   usePipelineActionRunner,
 } from '../actions';
 import { FreightTimeline } from '../freight/FreightTimeline';
 import { PromoteDialog } from '../promote/PromoteDialog';
+import { StageDrawer } from '../stage/StageDrawer';
+import { WarehouseDrawer } from '../warehouse/WarehouseDrawer';
 import { PipelineGraph } from './PipelineGraph';
 import { PipelineToolbar, PipelineViewMode } from './PipelineToolbar';
 import { PromotionsTable } from './PromotionsTable';
 import { StagesTable } from './StagesTable';
 import { WarehousesTable } from './WarehousesTable';
-
-/** While a Promotion runs, look again this often (until signals come). */
-const POLL_WHILE_RUNNING_MS = 5000;
 
 function Section(props: { title: string; children: React.ReactNode }) {
   return (
@@ -68,15 +69,16 @@ export function ProjectPipeline(props: {
     stage: StageView;
     freight: KargoManifest;
   }>();
+  const [drawer, setDrawer] = useState<PipelineDrawer>();
   const { busy, feedback, run, dismissFeedback } =
     usePipelineActionRunner(reload);
 
-  const anyRunning = model.stages.some(s => s.running);
-  useEffect(() => {
-    if (!anyRunning) return undefined;
-    const timer = setTimeout(reload, POLL_WHILE_RUNNING_MS);
-    return () => clearTimeout(timer);
-  }, [anyRunning, reload, model]);
+  usePipelineLiveUpdates({
+    project: project.name,
+    running: model.stages.some(s => s.running),
+    reload,
+    lastAnswer: model,
+  });
 
   const actions = useMemo<PipelineActions>(
     () => ({
@@ -85,22 +87,30 @@ export function ProjectPipeline(props: {
       busy,
       run,
       openPromote: (stage, freight) => setPromoting({ stage, freight }),
-      startPromoteMode: stage => setPromoteTargetName(stage.name),
+      startPromoteMode: stage => {
+        // The timeline is behind the drawer: show it.
+        setDrawer(undefined);
+        setPromoteTargetName(stage.name);
+      },
+      openDrawer: setDrawer,
     }),
     [project.name, api, busy, run],
   );
+  const feedbackAlert = feedback && (
+    <Alert severity={feedback.severity} onClose={dismissFeedback}>
+      {feedback.message}
+    </Alert>
+  );
+  const drawerStage =
+    drawer?.kind === 'Stage' ? model.stagesByName.get(drawer.name) : undefined;
   const promoteTarget = promoteTargetName
     ? model.stagesByName.get(promoteTargetName)
     : undefined;
 
   return (
-    <PipelineActionsProvider value={actions}>
+    <PipelineActionsProvider value={actions} reloadKey={reloadKey}>
       <InfoCard title={`Kargo project ${project.name}`}>
-        {feedback && (
-          <Alert severity={feedback.severity} onClose={dismissFeedback}>
-            {feedback.message}
-          </Alert>
-        )}
+        {feedbackAlert}
         {model.stages.length ? (
           <>
             <PipelineToolbar
@@ -144,6 +154,21 @@ export function ProjectPipeline(props: {
           <PromotionsTable promotions={project.promotions} model={model} />
         </Section>
       </InfoCard>
+      {drawerStage && (
+        <StageDrawer
+          stage={drawerStage}
+          model={model}
+          notice={feedbackAlert}
+          onClose={() => setDrawer(undefined)}
+        />
+      )}
+      {drawer?.kind === 'Warehouse' && (
+        <WarehouseDrawer
+          name={drawer.name}
+          notice={feedbackAlert}
+          onClose={() => setDrawer(undefined)}
+        />
+      )}
       {promoting && (
         <PromoteDialog
           stage={

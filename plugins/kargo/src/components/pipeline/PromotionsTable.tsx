@@ -1,8 +1,9 @@
 import type { KargoManifest } from '@kargo-backstage/plugin-kargo-common';
+import Button from '@material-ui/core/Button';
 import TableCell from '@material-ui/core/TableCell';
 import TableRow from '@material-ui/core/TableRow';
-import Typography from '@material-ui/core/Typography';
 import { describeFreight } from '../../model/artifacts';
+import { durationBetween } from '../../model/duration';
 import {
   CREATE_ACTOR_ANNOTATION,
   PromotionSpec,
@@ -16,11 +17,23 @@ import { KargoStatus } from '../status';
 import { ACTIONS_COLUMN, ListTable } from '../table';
 
 const FIRST_ROWS = 10;
-function PromotionRow(props: {
-  promotion: KargoManifest;
-  model: PipelineModel;
-}) {
-  const { promotion, model } = props;
+
+type PromotionRowOptions = {
+  /** False in a Stage's own list, where the Stage goes without saying. */
+  showStage: boolean;
+  /** Shows the Promotion's steps (the Stage drawer), if offered. */
+  onShowSteps?(name: string): void;
+  /** The Promotion whose steps are shown. */
+  selected?: string;
+};
+
+function PromotionRow(
+  props: PromotionRowOptions & {
+    promotion: KargoManifest;
+    model: PipelineModel;
+  },
+) {
+  const { promotion, model, showStage, onShowSteps } = props;
   const { project, api, run } = usePipelineActions();
   const name = promotion.metadata.name;
   const spec = (promotion.spec ?? {}) as PromotionSpec;
@@ -32,9 +45,9 @@ function PromotionRow(props: {
   const stage = spec.stage ? model.stagesByName.get(spec.stage) : undefined;
   const step = stage?.running?.name === name ? stage.running.step : undefined;
   return (
-    <TableRow>
+    <TableRow selected={props.selected === name}>
       <TableCell>{name}</TableCell>
-      <TableCell>{spec.stage}</TableCell>
+      {showStage && <TableCell>{spec.stage}</TableCell>}
       <TableCell>
         {freight ? describeFreight(freight) : spec.freight?.slice(0, 7)}
       </TableCell>
@@ -47,7 +60,19 @@ function PromotionRow(props: {
       <TableCell>
         {promotion.metadata.annotations?.[CREATE_ACTOR_ANNOTATION] ?? ''}
       </TableCell>
+      <TableCell>
+        {durationBetween(status.startedAt, status.finishedAt) ?? ''}
+      </TableCell>
       <TableCell padding="none" style={{ whiteSpace: 'nowrap' }}>
+        {onShowSteps && (
+          <Button
+            size="small"
+            aria-label={`Steps of ${name}`}
+            onClick={() => onShowSteps(name)}
+          >
+            Steps
+          </Button>
+        )}
         {!TERMINAL_PROMOTION_PHASES.has(phase) && (
           <ActionButton
             kargoAction="abort"
@@ -75,32 +100,40 @@ function PromotionRow(props: {
   );
 }
 
-/** The project's recent Promotions, newest first, with abort and retry. */
-export function PromotionsTable(props: {
-  promotions: KargoManifest[];
-  model: PipelineModel;
-}) {
-  if (!props.promotions.length) {
-    return <Typography color="textSecondary">No Promotions yet.</Typography>;
-  }
+/** Promotions, newest first, with abort and retry (and their steps). */
+export function PromotionsTable(
+  props: Partial<PromotionRowOptions> & {
+    promotions: KargoManifest[];
+    model: PipelineModel;
+  },
+) {
+  const { promotions, model, showStage = true, ...options } = props;
   return (
     <ListTable
       label="Promotions"
+      emptyText="No Promotions yet."
       columns={[
         'Promotion',
-        'Stage',
+        ...(showStage ? ['Stage'] : []),
         'Freight',
         'Phase',
         'Step',
         'Started by',
+        'Duration',
         ACTIONS_COLUMN,
       ]}
-      items={props.promotions}
+      items={promotions}
       renderRow={p => (
-        <PromotionRow key={p.metadata.name} promotion={p} model={props.model} />
+        <PromotionRow
+          key={p.metadata.name}
+          promotion={p}
+          model={model}
+          showStage={showStage}
+          {...options}
+        />
       )}
       firstRows={FIRST_ROWS}
-      itemsNoun="recent Promotions"
+      itemsNoun="Promotions"
     />
   );
 }

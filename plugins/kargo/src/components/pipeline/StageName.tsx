@@ -1,5 +1,6 @@
 import { makeStyles } from '@material-ui/core/styles';
 import type { StageView } from '../../model/pipelineModel';
+import { OpenDrawerLink } from './OpenDrawerLink';
 
 const useStyles = makeStyles(theme => ({
   name: { whiteSpace: 'nowrap' },
@@ -14,7 +15,8 @@ const useStyles = makeStyles(theme => ({
 
 /**
  * The Stage's name with its colour, the colour its Freight cards carry in
- * the timeline. The swatch has no text, so the cell reads as the name.
+ * the timeline; it opens the Stage's drawer. The swatch has no text, so the
+ * cell reads as the name.
  */
 export function StageName(props: { stage: StageView }) {
   const classes = useStyles();
@@ -25,7 +27,9 @@ export function StageName(props: { stage: StageView }) {
         style={{ backgroundColor: props.stage.color }}
         aria-hidden
       />
-      {props.stage.name}
+      <OpenDrawerLink kind="Stage" name={props.stage.name}>
+        {props.stage.name}
+      </OpenDrawerLink>
     </span>
   );
 }

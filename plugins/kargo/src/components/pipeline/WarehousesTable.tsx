@@ -2,38 +2,14 @@ import type { KargoManifest } from '@kargo-backstage/plugin-kargo-common';
 import TableCell from '@material-ui/core/TableCell';
 import TableRow from '@material-ui/core/TableRow';
 import { describeFreight } from '../../model/artifacts';
+import {
+  describeSubscription,
+  WarehouseSpec,
+  WarehouseStatus,
+} from '../../model/warehouseModel';
 import { WarehouseRefreshButton } from '../actions';
 import { ListTable } from '../table';
-
-type Subscription = {
-  image?: {
-    repoURL: string;
-    imageSelectionStrategy?: string;
-    constraint?: string;
-  };
-  git?: { repoURL: string; branch?: string; commitSelectionStrategy?: string };
-  chart?: { repoURL: string; name?: string; semverConstraint?: string };
-};
-
-function describeSubscription(s: Subscription): string {
-  if (s.image) {
-    return `image ${s.image.repoURL} (${
-      s.image.imageSelectionStrategy ?? 'SemVer'
-    }${s.image.constraint ? ` ${s.image.constraint}` : ''})`;
-  }
-  if (s.git) {
-    return `git ${s.git.repoURL}${s.git.branch ? ` @ ${s.git.branch}` : ''}`;
-  }
-  if (s.chart) {
-    return `chart ${s.chart.repoURL}${s.chart.name ? ` ${s.chart.name}` : ''}`;
-  }
-  return Object.keys(s).join(', ');
-}
-
-type WarehouseStatus = {
-  lastFreightID?: string;
-  conditions?: Array<{ type: string; status: string; message?: string }>;
-};
+import { OpenDrawerLink } from './OpenDrawerLink';
 
 /** The newest Freight, or why there is none (the Ready condition's message). */
 function newestFreight(
@@ -71,14 +47,14 @@ export function WarehousesTable(props: {
       ]}
       items={props.warehouses}
       renderRow={warehouse => {
-        const spec = (warehouse.spec ?? {}) as {
-          subscriptions?: Subscription[];
-          interval?: string;
-          freightCreationPolicy?: string;
-        };
+        const spec = (warehouse.spec ?? {}) as WarehouseSpec;
         return (
           <TableRow key={warehouse.metadata.name}>
-            <TableCell>{warehouse.metadata.name}</TableCell>
+            <TableCell>
+              <OpenDrawerLink kind="Warehouse" name={warehouse.metadata.name}>
+                {warehouse.metadata.name}
+              </OpenDrawerLink>
+            </TableCell>
             <TableCell>
               {(spec.subscriptions ?? []).map(describeSubscription).join('; ')}
             </TableCell>

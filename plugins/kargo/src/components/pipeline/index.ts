@@ -1,1 +1,2 @@
 export { ProjectPipeline } from './ProjectPipeline';
+export { useReloadable } from './useReloadable';

@@ -25,6 +25,8 @@ export type ListTableProps<T> = {
   firstRows?: number;
   /** Plural noun for the button: "Show all 600 Stages". */
   itemsNoun?: string;
+  /** Said instead of an empty table, if given: "No Promotions yet." */
+  emptyText?: string;
 };
 
 /** A small table in Backstage's look, with its rows capped. */
@@ -32,6 +34,9 @@ export function ListTable<T>(props: ListTableProps<T>) {
   const { firstRows = Infinity, items } = props;
   const [showAll, setShowAll] = useState(false);
   const shown = showAll ? items : items.slice(0, firstRows);
+  if (!items.length && props.emptyText) {
+    return <Typography color="textSecondary">{props.emptyText}</Typography>;
+  }
   return (
     <>
       {/* Wide tables scroll sideways rather than break words apart. */}

@@ -1,0 +1,1 @@
+export { KargoProjectsPage } from './KargoProjectsPage';

@@ -1,0 +1,3 @@
+export { DetailsDrawer, type DrawerTab } from './DetailsDrawer';
+export { Loaded, loadedTab } from './Loaded';
+export { useDrawerData } from './useDrawerData';

@@ -1,0 +1,6 @@
+export {
+  kargoProjectChannel,
+  POLL_IDLE_MS,
+  POLL_WHILE_RUNNING_MS,
+  usePipelineLiveUpdates,
+} from './usePipelineLiveUpdates';
