@@ -90,6 +90,20 @@ describe.each(databases.eachSupportedId())(
       ]);
     });
 
+    it('remembers a wake-up that arrives while a Promotion runs: its release leaves it due at once', async () => {
+      await promotion('dev.1', 'dev');
+      const [c] = await claim('a');
+      // Woken (a review, a lifted freeze) while its step is still deciding
+      // to wait: the step parks it for a minute, but the wake-up stands.
+      await queue.wakeStage('demo', 'dev');
+      await queue.update(c, 'a', { release: { notBefore: now + 60_000 } });
+      const [again] = await claim('b');
+      expect(again).toMatchObject({ name: 'dev.1' });
+      // Claimed afresh, the wake-up is used up: the next release parks it.
+      await queue.update(again, 'b', { release: { notBefore: now + 60_000 } });
+      expect(await claim('c')).toEqual([]);
+    });
+
     it('answers an abort request by who holds the Promotion', async () => {
       await promotion('dev.1', 'dev');
       await promotion('dev.2', 'dev');

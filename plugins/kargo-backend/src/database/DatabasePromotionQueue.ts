@@ -125,6 +125,8 @@ export class DatabasePromotionQueue implements PromotionQueue {
           owner: options.owner,
           claimed_at: now,
           claim_expires_at: now + options.leaseMs,
+          // This run sees everything that woke it so far.
+          wake_requested: false,
         });
       if (taken !== 1) continue;
       claims.push({
@@ -178,7 +180,14 @@ export class DatabasePromotionQueue implements PromotionQueue {
       });
     }
     if (changes.done) set.in_flight_step = null;
-    if (changes.release) set.not_before = changes.release.notBefore;
+    if (changes.release) {
+      // Woken while it ran: due at once instead of parked.
+      set.not_before = this.db.raw(
+        'case when wake_requested then 0 else cast(? as bigint) end',
+        [changes.release.notBefore],
+      );
+      set.wake_requested = false;
+    }
     if (changes.done) set.done = true;
     const count = await this.db(QUEUE)
       .where({ project: claim.project, name: claim.name, owner, done: false })
@@ -283,6 +292,11 @@ export class DatabasePromotionQueue implements PromotionQueue {
       .whereNull('owner')
       .andWhere('not_before', '>', this.clock())
       .update({ not_before: 0 });
+    // A claimed one may be about to park itself: its release will see this.
+    await this.db(QUEUE)
+      .where({ project, stage, done: false })
+      .whereNotNull('owner')
+      .update({ wake_requested: true });
   }
 
   async nextDueAt(): Promise<number | undefined> {
