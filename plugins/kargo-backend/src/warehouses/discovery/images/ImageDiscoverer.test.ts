@@ -323,6 +323,132 @@ describe('ImageDiscoverer (fake registry)', () => {
     expect(server.count('GET', /blobs/)).toBe(0);
   });
 
+  it.each([
+    ['with ETags', {}],
+    ['without ETags', { noEtags: true }],
+  ])(
+    're-checks resolve every selected tag again (%s): re-tags, new and deleted tags are seen',
+    async (_name, options) => {
+      const server = await fake(options);
+      const digests: Record<string, string> = {};
+      for (let i = 0; i < 10; i++) {
+        digests[`1.0.${i}`] = server.putImage('app', `1.0.${i}`, {
+          content: `${i}`,
+          annotations: { n: `${i}` },
+        });
+      }
+      const d = discoverer();
+      const sub = { discoveryLimit: 3 };
+      const first = await discover(server, sub, d);
+      expect(first.references.map(r => [r.tag, r.digest])).toEqual([
+        ['1.0.9', digests['1.0.9']],
+        ['1.0.8', digests['1.0.8']],
+        ['1.0.7', digests['1.0.7']],
+      ]);
+
+      // Unchanged: the list and a HEAD per selected tag, nothing else.
+      let seen = server.requests.length;
+      const since = () => server.requests.slice(seen);
+      expect(await discover(server, sub, d)).toEqual(first);
+      // (The HEADs go out with the list, in no particular order.)
+      expect(
+        since()
+          .map(r => `${r.method} ${r.path}`)
+          .sort(),
+      ).toEqual([
+        'GET /v2/app/tags/list',
+        'HEAD /v2/app/manifests/1.0.7',
+        'HEAD /v2/app/manifests/1.0.8',
+        'HEAD /v2/app/manifests/1.0.9',
+      ]);
+      expect(since().find(r => r.path.endsWith('/1.0.9'))?.ifNoneMatch).toBe(
+        'noEtags' in options ? undefined : `"${digests['1.0.9']}"`,
+      );
+
+      // 1.0.8 re-tagged to a rebuilt image: its new digest and annotations.
+      seen = server.requests.length;
+      const rebuilt = server.putImage('app', '1.0.8', {
+        content: 'rebuilt',
+        annotations: { n: 'rebuilt' },
+      });
+      const retagged = await discover(server, sub, d);
+      expect(retagged.references[1]).toEqual({
+        tag: '1.0.8',
+        digest: rebuilt,
+        annotations: { n: 'rebuilt' },
+      });
+      expect(retagged.references[0]).toEqual(first.references[0]);
+      expect(server.count('HEAD', /manifests/)).toBe(9);
+      expect(since().filter(r => r.method === 'GET').length).toBe(2); // list, new manifest
+
+      // A new highest tag, and a selected one deleted.
+      server.putImage('app', '1.1.0', { content: 'new' });
+      server.deleteTag('app', '1.0.9');
+      expect(tagsOf(await discover(server, sub, d))).toEqual([
+        '1.1.0',
+        '1.0.8',
+        '1.0.7',
+      ]);
+    },
+  );
+
+  it('a re-check reports a failing HEAD once, without asking again', async () => {
+    let failing = false;
+    const server = await fake({
+      intercept: r =>
+        failing && r.method === 'HEAD' && r.path.endsWith('/1.0.2')
+          ? { status: 503 }
+          : undefined,
+    });
+    for (let i = 0; i < 3; i++) {
+      server.putImage('app', `1.0.${i}`, { content: `${i}` });
+    }
+    const d = discoverer();
+    await discover(server, {}, d);
+    failing = true;
+    await expect(discover(server, {}, d)).rejects.toMatchObject({
+      reason: 'ServerError',
+    });
+    expect(server.count('HEAD', /\/1\.0\.2$/)).toBe(2); // one per discovery
+  });
+
+  it('re-checks list first and send every HEAD through the rate limiter', async () => {
+    const server = await fake();
+    for (let i = 0; i < 8; i++) {
+      server.putImage('app', `1.0.${i}`, { content: `${i}` });
+    }
+    // Time stands still; each wait the limiter asks for is recorded.
+    const waits: number[] = [];
+    const clock = {
+      t: 1_000_000,
+      now: () => clock.t,
+      sleep: async (ms: number) => {
+        waits.push(ms);
+      },
+    };
+    const requests: string[] = [];
+    const d = discoverer({
+      rateLimiters: new RateLimiterRegistry(clock),
+      // 50 ms apart, no burst.
+      rateLimit: { requestsPerSecond: 20, burst: 1 },
+      onRequest: (method, url) => {
+        requests.push(`${method} ${new URL(url).pathname}`);
+      },
+    });
+    await discover(server, { discoveryLimit: 5 }, d);
+    clock.t += 60_000; // the next poll, a minute later
+    waits.length = 0;
+    requests.length = 0;
+    await discover(server, { discoveryLimit: 5 }, d);
+    // The tag list goes first (the HEADs started with it queue behind it),
+    // then the 5 HEADs, each in a slot of its own, 50 ms apart.
+    expect(requests[0]).toBe('GET /v2/app/tags/list');
+    expect(requests.slice(1).sort()).toEqual(
+      [3, 4, 5, 6, 7].map(i => `HEAD /v2/app/manifests/1.0.${i}`),
+    );
+    expect(waits).toEqual([50, 100, 150, 200, 250]);
+  });
+
   it('cacheByTag skips HEADs for known tags; the policy can force or forbid it', async () => {
     const server = await fake();
     for (const t of ['1.0.0', '1.1.0'])

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import {
   compareGoStrings,
   compileGoRegex,
@@ -56,6 +57,12 @@ export type ImageDiscovererOptions = Omit<RegistryClientOptions, 'logger'> & {
   metadataConcurrency?: number;
   /** Image metadata by tag for `cacheByTag`; default: process-wide. */
   tagCache?: LruCache<ResolvedImage>;
+  /**
+   * Subscriptions whose last discovery is remembered for the next one
+   * (default 1000): the tags it resolved, re-checked while the tag list is
+   * read, and the order of the candidates, kept while the list is unchanged.
+   */
+  recallEntries?: number;
 };
 
 export type ImageDiscoverySubscription = ImageSubscription & { name?: string };
@@ -81,6 +88,29 @@ export type ResolvedImage = {
 export const sharedTagCache = new LruCache<ResolvedImage>(
   Number(process.env.KARGO_IMAGE_TAG_CACHE_ENTRIES) || 20000,
 );
+
+/**
+ * What the next discovery of the same subscription reuses from the last one
+ * (SemVer and Lexical).
+ */
+type Recall = {
+  /** Hash of the tag list the candidates were ordered from. */
+  listing: string;
+  /** The first candidates, filtered and in selection order. */
+  ordered: string[];
+  /** Whether `ordered` holds every candidate. */
+  complete: boolean;
+  /** The tags the discovery had to resolve (HEAD), in order. */
+  resolved: string[];
+};
+
+/** Candidates kept beyond the ones resolved (for platform misses). */
+const RECALL_SPARE = 100;
+
+const EARLY_HEAD_UNUSED = new Error('the tag was not selected this time');
+
+/** Manifest HEADs started before the tag list is read, by tag. */
+type EarlyHeads = Map<string, Promise<ManifestHead | undefined>>;
 
 type Plan = {
   repo: RegistryRepository;
@@ -119,6 +149,7 @@ export class ImageDiscoverer {
   readonly #recordAnnotations: boolean;
   readonly #concurrency: number;
   readonly #tagCache: LruCache<ResolvedImage>;
+  readonly #recall: LruCache<Recall>;
   readonly #logger?: RegistryLogger;
 
   constructor(options: ImageDiscovererOptions = {}) {
@@ -129,6 +160,9 @@ export class ImageDiscoverer {
     // rate limiter still paces them).
     this.#concurrency = Math.max(1, options.metadataConcurrency ?? 20);
     this.#tagCache = options.tagCache ?? sharedTagCache;
+    this.#recall = new LruCache<Recall>(
+      Math.max(1, options.recallEntries ?? 1000),
+    );
     this.#logger = options.logger;
   }
 
@@ -229,32 +263,32 @@ export class ImageDiscoverer {
       case 'NewestBuild':
         references = await this.#newestBuild(plan, filter!, limit);
         break;
-      case 'Lexical': {
-        const tags = (await this.#client.listTags(repo, plan.request)).filter(
-          t => filter!.matches(t),
-        );
-        references = await this.#firstResolved(
+      case 'Lexical':
+        references = await this.#listAndResolve(
           plan,
-          sortLexicalDescending(tags),
+          [strategy, subscription, limit],
           limit,
+          tags => sortLexicalDescending(tags.filter(t => filter!.matches(t))),
         );
         break;
-      }
       case 'SemVer': {
         const strict = subscription.strictSemvers ?? true;
-        const versions = (await this.#client.listTags(repo, plan.request))
-          .filter(t => filter!.matches(t))
-          .map(t => parseMastermindsVersion(t, { strict }))
-          .filter(
-            (v): v is NonNullable<typeof v> =>
-              v !== undefined &&
-              (range === undefined ||
-                satisfiesSemverConstraint(v.original, range)),
-          );
-        references = await this.#firstResolved(
+        references = await this.#listAndResolve(
           plan,
-          sortVersionsDescending(versions).map(v => v.original),
+          [strategy, subscription, limit, strict],
           limit,
+          tags =>
+            sortVersionsDescending(
+              tags
+                .filter(t => filter!.matches(t))
+                .map(t => parseMastermindsVersion(t, { strict }))
+                .filter(
+                  (v): v is NonNullable<typeof v> =>
+                    v !== undefined &&
+                    (range === undefined ||
+                      satisfiesSemverConstraint(v.original, range)),
+                ),
+            ).map(v => v.original),
         );
         break;
       }
@@ -285,24 +319,132 @@ export class ImageDiscoverer {
     return ref ? [ref] : [];
   }
 
-  /** Walks ordered tags, resolving each, until `limit` images qualify. */
+  /**
+   * SemVer and Lexical: lists the tags, orders the candidates and resolves
+   * the first `limit` of them, as Kargo does. A re-check of the same
+   * subscription HEADs the tags it resolved last time while the list is
+   * being read (each through the rate limiter, like any request), and reuses
+   * the order of the candidates while the list is unchanged. Every selected
+   * tag is still resolved anew unless `cacheByTag`, so a re-tagged image is
+   * seen at the next discovery, as in Kargo.
+   */
+  async #listAndResolve(
+    plan: Plan,
+    settings: unknown[],
+    limit: number,
+    order: (tags: string[]) => string[],
+  ): Promise<DiscoveredImageReference[]> {
+    const key = JSON.stringify([
+      plan.repo.registry,
+      plan.repo.repository,
+      plan.platform ?? null,
+      plan.cacheByTag,
+      ...settings,
+    ]);
+    const recall = this.#recall.get(key);
+    const listing = this.#client.listTags(plan.repo, plan.request);
+    const early = this.#headEarly(plan, recall?.resolved ?? []);
+    try {
+      const tags = await listing;
+      const hash = createHash('sha256').update(tags.join('\n')).digest('hex');
+      let ordered: string[];
+      let complete: boolean;
+      if (recall && recall.listing === hash) {
+        ordered = recall.ordered;
+        complete = recall.complete;
+      } else {
+        ordered = order(tags);
+        complete = true;
+      }
+      const resolved: string[] = [];
+      const references = await this.#firstResolved(
+        plan,
+        ordered,
+        limit,
+        complete ? undefined : () => order(tags),
+        early.heads,
+        resolved,
+      );
+      const keep = resolved.length + RECALL_SPARE;
+      this.#recall.set(key, {
+        listing: hash,
+        ordered: ordered.length > keep ? ordered.slice(0, keep) : ordered,
+        complete: complete && ordered.length <= keep,
+        resolved: resolved.filter(t => this.#needsHead(plan, t)),
+      });
+      return references;
+    } finally {
+      early.stop();
+    }
+  }
+
+  /**
+   * Starts the manifest HEADs of `tags` (those a resolution would HEAD),
+   * each going through the registry's rate limiter; `stop` aborts the ones
+   * nobody used. Their failures are left to the resolution, which HEADs
+   * again when an early answer is missing or failed.
+   */
+  #headEarly(
+    plan: Plan,
+    tags: string[],
+  ): { heads: EarlyHeads; stop: () => void } {
+    const heads: EarlyHeads = new Map();
+    const tagsToHead = tags.filter(t => this.#needsHead(plan, t));
+    if (tagsToHead.length === 0) return { heads, stop: () => undefined };
+    const abort = new AbortController();
+    const signal = plan.request.signal
+      ? AbortSignal.any([plan.request.signal, abort.signal])
+      : abort.signal;
+    for (const tag of tagsToHead) {
+      const head = this.#client.headManifest(plan.repo, tag, {
+        ...plan.request,
+        signal,
+      });
+      head.catch(() => undefined);
+      heads.set(tag, head);
+    }
+    // Used HEADs leave the map: nothing to stop (and no DOMException to
+    // make) when every early HEAD was wanted.
+    return {
+      heads,
+      stop: () => {
+        if (heads.size > 0) abort.abort(EARLY_HEAD_UNUSED);
+      },
+    };
+  }
+
+  /**
+   * Walks ordered tags, resolving each, until `limit` images qualify;
+   * `more` gives the whole order when `tags` is only its beginning.
+   */
   async #firstResolved(
     plan: Plan,
     tags: string[],
     limit: number,
+    more?: () => string[],
+    early?: EarlyHeads,
+    resolved?: string[],
   ): Promise<DiscoveredImageReference[]> {
     const out: DiscoveredImageReference[] = [];
     // Resolve in order, a batch at a time: concurrent requests (still under
     // the registry's rate limit) without resolving tags nobody needs.
     let next = 0;
-    while (out.length < limit && next < tags.length) {
-      const batch = tags.slice(
+    let candidates = tags;
+    let rest = more;
+    for (;;) {
+      if (next >= candidates.length && rest) {
+        candidates = rest();
+        rest = undefined;
+      }
+      if (out.length >= limit || next >= candidates.length) break;
+      const batch = candidates.slice(
         next,
         next + Math.min(limit - out.length, this.#concurrency),
       );
       next += batch.length;
+      resolved?.push(...batch);
       const images = await Promise.all(
-        batch.map(tag => this.#resolveTag(plan, tag)),
+        batch.map(tag => this.#resolveTag(plan, tag, early)),
       );
       batch.forEach((tag, i) => {
         const ref = this.#toReference(plan, tag, images[i]);
@@ -360,20 +502,51 @@ export class ImageDiscoverer {
       .map(r => this.#toReference(plan, r.tag, r.image)!);
   }
 
-  /** The image behind a listed tag (cacheByTag first, else HEAD). */
-  async #resolveTag(plan: Plan, tag: string): Promise<ResolvedImage> {
-    const key = `${plan.repo.registry}/${plan.repo.repository}:${tag}`;
-    if (plan.cacheByTag) {
-      const cached = this.#tagCache.get(key);
-      if (
-        cached &&
-        (cached.described || !this.#needsManifest(plan)) &&
-        (!plan.needCreatedAt || cached.createdAt !== undefined)
-      ) {
-        return cached;
-      }
+  #tagKey(plan: Plan, tag: string): string {
+    return `${plan.repo.registry}/${plan.repo.repository}:${tag}`;
+  }
+
+  /** What `cacheByTag` knows of a tag, if enough for this subscription. */
+  #cachedImage(plan: Plan, tag: string): ResolvedImage | undefined {
+    if (!plan.cacheByTag) return undefined;
+    const cached = this.#tagCache.get(this.#tagKey(plan, tag));
+    if (
+      cached &&
+      (cached.described || !this.#needsManifest(plan)) &&
+      (!plan.needCreatedAt || cached.createdAt !== undefined)
+    ) {
+      return cached;
     }
-    const head = await this.#client.headManifest(plan.repo, tag, plan.request);
+    return undefined;
+  }
+
+  /** Whether resolving the tag takes a HEAD (always, unless `cacheByTag`). */
+  #needsHead(plan: Plan, tag: string): boolean {
+    return !plan.cacheByTag || !this.#cachedImage(plan, tag);
+  }
+
+  /** The image behind a listed tag (cacheByTag first, else HEAD). */
+  async #resolveTag(
+    plan: Plan,
+    tag: string,
+    early?: EarlyHeads,
+  ): Promise<ResolvedImage> {
+    const cached = this.#cachedImage(plan, tag);
+    if (cached) return cached;
+    const key = this.#tagKey(plan, tag);
+    // A HEAD started while the tags were listed: its answer, or its
+    // failure as the registry's (a retry would double the requests of a
+    // registry that answers 429 or 5xx). When it found nothing, HEAD again
+    // now that the list says the tag exists.
+    const started = early?.get(tag);
+    early?.delete(tag);
+    const head =
+      (started &&
+        (await started.catch(e => {
+          if (e instanceof DiscoveryError) throw e;
+          return undefined;
+        }))) ??
+      (await this.#client.headManifest(plan.repo, tag, plan.request));
     if (!head) {
       throw new DiscoveryError(
         'NotFound',

@@ -1,10 +1,12 @@
 import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import fs from 'node:fs/promises';
 import http from 'node:http';
 import https from 'node:https';
 import os from 'node:os';
 import path from 'node:path';
 import net from 'node:net';
+import { gzipSync } from 'node:zlib';
 import { DiscoveryError } from '../types';
 import {
   FakeRegistry,
@@ -430,6 +432,167 @@ describe('RegistryClient', () => {
     const gets = server.count('GET', /manifests/);
     await c.getManifest(repo, digest);
     expect(server.count('GET', /manifests/)).toBe(gets);
+  });
+
+  it('HEADs with If-None-Match once it knows the ETag; a moved tag is answered in full', async () => {
+    const server = await fake();
+    const first = server.putImage('app', 'v1', { content: 'one' });
+    const { client: c } = client();
+    const repo = repoOf(server.host, 'app');
+    const heads = () => server.requests.filter(r => r.method === 'HEAD');
+    expect((await c.headManifest(repo, 'v1'))?.digest).toBe(first);
+    expect(heads()[0].ifNoneMatch).toBeUndefined();
+    // Unchanged: 304, same answer.
+    expect(await c.headManifest(repo, 'v1')).toEqual({
+      digest: first,
+      mediaType: 'application/vnd.oci.image.manifest.v1+json',
+    });
+    expect(heads()[1].ifNoneMatch).toBe(`"${first}"`);
+    // Re-tagged: the old ETag does not match, the new digest comes back.
+    const second = server.putImage('app', 'v1', { content: 'two' });
+    expect((await c.headManifest(repo, 'v1'))?.digest).toBe(second);
+    expect(heads()[2].ifNoneMatch).toBe(`"${first}"`);
+    expect((await c.headManifest(repo, 'v1'))?.digest).toBe(second);
+    expect(heads()[3].ifNoneMatch).toBe(`"${second}"`);
+    // Deleted: 404, and the next HEAD is unconditional again.
+    server.deleteTag('app', 'v1');
+    expect(await c.headManifest(repo, 'v1')).toBeUndefined();
+    server.putManifest('app', 'v1', server.manifestOf(first));
+    expect((await c.headManifest(repo, 'v1'))?.digest).toBe(first);
+    expect(heads()[5].ifNoneMatch).toBeUndefined();
+  });
+
+  it('works with registries that send no ETag', async () => {
+    const server = await fake({ noEtags: true });
+    const first = server.putImage('app', 'v1', { content: 'one' });
+    const { client: c } = client();
+    const repo = repoOf(server.host, 'app');
+    expect((await c.headManifest(repo, 'v1'))?.digest).toBe(first);
+    const second = server.putImage('app', 'v1', { content: 'two' });
+    expect((await c.headManifest(repo, 'v1'))?.digest).toBe(second);
+    expect(server.requests.every(r => r.ifNoneMatch === undefined)).toBe(true);
+  });
+
+  it('shares one ping and one token among concurrent requests', async () => {
+    const server = await fake({ auth: { scheme: 'bearer', anonymous: true } });
+    for (let i = 0; i < 10; i++) server.putImage('app', `v${i}`, {});
+    const { client: c } = client();
+    const repo = repoOf(server.host, 'app');
+    const heads = await Promise.all(
+      Array.from({ length: 10 }, (_, i) => c.headManifest(repo, `v${i}`)),
+    );
+    expect(heads.every(h => h?.digest.startsWith('sha256:'))).toBe(true);
+    expect(server.count('GET', /^\/v2\/$/)).toBe(1);
+    expect(server.tokenRequests).toBe(1);
+  });
+
+  it('keeps connections alive, HEADs included', async () => {
+    const server = await fake();
+    for (let i = 0; i < 10; i++) server.putImage('app', `v${i}`, {});
+    const { client: c } = client();
+    const repo = repoOf(server.host, 'app');
+    await c.listTags(repo);
+    for (let i = 0; i < 10; i++) await c.headManifest(repo, `v${i}`);
+    await c.listTags(repo);
+    // One connection for the ping, the list, 10 HEADs and the list again
+    // (the https attempt of the ping is no HTTP connection of this server's
+    // sort, but it is counted: at most 2).
+    expect(server.requests.length).toBe(13);
+    expect(server.connections).toBeLessThanOrEqual(2);
+  });
+
+  it('stops every request sharing an aborted signal, with one listener on it', async () => {
+    const server = await fake({
+      intercept: r =>
+        r.path.includes('/manifests/')
+          ? { status: 200, hang: true }
+          : undefined,
+    });
+    const { client: c } = client();
+    const repo = repoOf(server.host, 'app');
+    await c.listTags(repo).catch(() => undefined); // ping first
+    const warnings: Error[] = [];
+    const onWarning = (w: Error) => warnings.push(w);
+    process.on('warning', onWarning);
+    try {
+      const controller = new AbortController();
+      const heads = Array.from({ length: 15 }, (_, i) =>
+        c.headManifest(repo, `v${i}`, { signal: controller.signal }),
+      );
+      setTimeout(() => controller.abort(new Error('cancelled')), 50);
+      const results = await Promise.allSettled(heads);
+      expect(
+        results.map(r => r.status === 'rejected' && r.reason.message),
+      ).toEqual(Array(15).fill('cancelled'));
+      await new Promise(r => setImmediate(r));
+      expect(warnings.filter(w => /MaxListeners/.test(w.name))).toEqual([]);
+    } finally {
+      process.off('warning', onWarning);
+    }
+  });
+
+  it('decodes a compressed answer though it asked for none', async () => {
+    const server = http.createServer((req, res) => {
+      if (req.url === '/v2/') {
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.end('{}');
+        return;
+      }
+      res.writeHead(200, {
+        'content-type': 'application/json',
+        'content-encoding': 'gzip',
+      });
+      res.end(gzipSync(JSON.stringify({ tags: ['a', 'b'] })));
+    });
+    await new Promise<void>(r => server.listen(0, '127.0.0.1', () => r()));
+    const host = `127.0.0.1:${(server.address() as net.AddressInfo).port}`;
+    try {
+      expect(await client().client.listTags(repoOf(host, 'app'))).toEqual([
+        'a',
+        'b',
+      ]);
+    } finally {
+      server.closeAllConnections();
+      await new Promise(r => server.close(r));
+    }
+  });
+
+  it('follows redirects, without the credentials on another origin', async () => {
+    const seen: Array<string | undefined> = [];
+    const config = JSON.stringify({ created: '2024-01-01T00:00:00Z' });
+    const other = http.createServer((req, res) => {
+      seen.push(req.headers.authorization);
+      res.writeHead(200, { 'content-type': 'application/octet-stream' });
+      res.end(config);
+    });
+    await new Promise<void>(r => other.listen(0, '127.0.0.1', () => r()));
+    const port = (other.address() as net.AddressInfo).port;
+    const digest = `sha256:${createHash('sha256')
+      .update(config)
+      .digest('hex')}`;
+    const server = await fake({
+      auth: { scheme: 'basic', username: 'u', password: 'p' },
+      intercept: r =>
+        r.path.includes('/blobs/') && r.authorization
+          ? {
+              status: 307,
+              headers: { location: `http://127.0.0.1:${port}/blob` },
+            }
+          : undefined,
+    });
+    server.putImage('app', 'v1', {});
+    try {
+      const { client: c } = client();
+      expect(
+        await c.getJsonBlob(repoOf(server.host, 'app'), digest, {
+          credentials: { username: 'u', password: 'p' },
+        }),
+      ).toEqual({ created: '2024-01-01T00:00:00Z' });
+      expect(seen).toEqual([undefined]);
+    } finally {
+      other.closeAllConnections();
+      await new Promise(r => other.close(r));
+    }
   });
 
   it('caches manifests and configs by digest and verifies them', async () => {

@@ -1,6 +1,11 @@
 import { createHash } from 'node:crypto';
 import { DiscoveryError, RepositoryCredentials } from '../types';
-import { insecureFetch } from './insecureFetch';
+import {
+  nodeFetch,
+  RegistryFetch,
+  RegistryResponse,
+  TimeoutError,
+} from './httpTransport';
 import { LruCache } from './lruCache';
 import {
   Clock,
@@ -85,7 +90,13 @@ export type RegistryLogger = {
 };
 
 export type RegistryClientOptions = {
-  fetch?: typeof fetch;
+  /**
+   * Sends the requests (not those with `insecureSkipTLSVerify`); default:
+   * Node's http/https with keep-alive agents ({@link nodeFetch}).
+   */
+  fetch?: RegistryFetch;
+  /** Sees every request the client sends (method and URL), e.g. to count them. */
+  onRequest?: (method: string, url: string) => void;
   /** Per registry host, default 20 requests/s (Kargo's default). */
   /**
    * Per registry host: `requestsPerSecond` on average (default 20, Kargo's
@@ -110,6 +121,11 @@ export type RegistryClientOptions = {
   maxPages?: number;
   /** Manifests and config blobs by digest; default: process-wide. */
   contentCache?: LruCache<unknown>;
+  /**
+   * Manifest HEAD answers (digest, media type, ETag) kept by URL to send the
+   * next HEAD with If-None-Match, default 20,000.
+   */
+  conditionalHeadEntries?: number;
   logger?: RegistryLogger;
 };
 
@@ -135,8 +151,13 @@ type RequestSpec = {
   method: 'GET' | 'HEAD';
   url: string;
   accept?: string;
+  /** Sent as If-None-Match; a 304 answer is then returned to the caller. */
+  ifNoneMatch?: string;
   maxBytes: number;
 };
+
+/** The answer of a manifest HEAD, with the ETag to ask the next one with. */
+type KnownHead = ManifestHead & { etag: string };
 
 /** Parses a `WWW-Authenticate` header into its scheme and parameters. */
 export function parseChallenge(header: string | null): Challenge | undefined {
@@ -217,7 +238,8 @@ function retryAfterMs(header: string | null, now: number): number | undefined {
  * {@link DiscoveryError}s; messages never contain credentials.
  */
 export class RegistryClient {
-  readonly #fetch: typeof fetch;
+  readonly #fetch?: RegistryFetch;
+  readonly #onRequest?: (method: string, url: string) => void;
   readonly #limiters: RateLimiterRegistry;
   readonly #clock: Clock;
   readonly #rps: number;
@@ -231,9 +253,14 @@ export class RegistryClient {
   readonly #logger?: RegistryLogger;
   readonly #hosts = new Map<string, HostState>();
   readonly #tokens = new LruCache<{ token: string; expiresAt: number }>(1000);
+  readonly #pings = new Map<string, Promise<HostState>>();
+  /** The last manifest HEAD answer by URL, for conditional HEADs. */
+  readonly #heads: LruCache<KnownHead>;
+  readonly #tokenRequests = new Map<string, Promise<string>>();
 
   constructor(options: RegistryClientOptions = {}) {
-    this.#fetch = options.fetch ?? globalThis.fetch;
+    this.#fetch = options.fetch;
+    this.#onRequest = options.onRequest;
     this.#limiters = options.rateLimiters ?? sharedRateLimiters;
     this.#clock = options.clock ?? this.#limiters.clock ?? systemClock;
     this.#rps = options.rateLimit?.requestsPerSecond ?? 20;
@@ -245,6 +272,9 @@ export class RegistryClient {
     this.#pageSize = options.pageSize ?? 1000;
     this.#maxPages = options.maxPages ?? 1000;
     this.#content = options.contentCache ?? sharedContentCache;
+    this.#heads = new LruCache<KnownHead>(
+      Math.max(1, options.conditionalHeadEntries ?? 20000),
+    );
     this.#logger = options.logger;
   }
 
@@ -275,7 +305,10 @@ export class RegistryClient {
         { method: 'GET', url, maxBytes: MAX_TAG_PAGE_BYTES },
         options,
       );
-      if (res.status === 404) throw this.#notFound(repo);
+      if (res.status === 404) {
+        await res.body?.cancel().catch(() => undefined);
+        throw this.#notFound(repo);
+      }
       const body = (await this.#json(res, repo, 'tag list')) as {
         tags?: unknown;
       };
@@ -328,12 +361,32 @@ export class RegistryClient {
   ): Promise<ManifestHead | undefined> {
     const host = await this.#host(repo, options);
     const url = `${host.base}/v2/${repo.repository}/manifests/${reference}`;
+    // Conditional: with the ETag of the last answer, a registry that still
+    // has the tag on the same manifest answers 304 without reading it
+    // (distribution checks If-None-Match right after resolving the tag). Any
+    // other manifest has another ETag and is answered in full, so a moved
+    // tag is always seen.
+    const known = this.#heads.get(url);
     const res = await this.#request(
       repo,
-      { method: 'HEAD', url, accept: MANIFEST_ACCEPT, maxBytes: 0 },
+      {
+        method: 'HEAD',
+        url,
+        accept: MANIFEST_ACCEPT,
+        ifNoneMatch: known?.etag,
+        maxBytes: 0,
+      },
       options,
     );
-    if (res.status === 404) return undefined;
+    if (res.status === 304 && known) {
+      await res.body?.cancel().catch(() => undefined);
+      return { digest: known.digest, mediaType: known.mediaType };
+    }
+    this.#heads.delete(url);
+    if (res.status === 404) {
+      await res.body?.cancel().catch(() => undefined);
+      return undefined;
+    }
     const digest = res.headers.get('docker-content-digest');
     const mediaType = (res.headers.get('content-type') ?? '')
       .split(';')[0]
@@ -342,6 +395,11 @@ export class RegistryClient {
       digest &&
       /^[a-z0-9]+(?:[+._-][a-z0-9]+)*:[a-zA-Z0-9=_-]+$/.test(digest)
     ) {
+      const etag = res.headers.get('etag');
+      // Only strong validators (a weak one may cover other bytes).
+      if (etag && !etag.startsWith('W/')) {
+        this.#heads.set(url, { digest, mediaType, etag });
+      }
       return { digest, mediaType };
     }
     // No digest header: fetch the manifest and compute it.
@@ -391,6 +449,7 @@ export class RegistryClient {
       options,
     );
     if (res.status === 404) {
+      await res.body?.cancel().catch(() => undefined);
       throw new DiscoveryError(
         'NotFound',
         `registry ${repo.registry} has no blob ${digest} in ${repo.repository}`,
@@ -421,7 +480,10 @@ export class RegistryClient {
       },
       options,
     );
-    if (res.status === 404) return undefined;
+    if (res.status === 404) {
+      await res.body?.cancel().catch(() => undefined);
+      return undefined;
+    }
     const bytes = await this.#bytes(res, MAX_MANIFEST_BYTES, repo);
     if (expectedDigest) this.#verifyDigest(bytes, expectedDigest, repo);
     const manifest = this.#parse(
@@ -468,7 +530,11 @@ export class RegistryClient {
     );
   }
 
-  async #bytes(res: Response, maxBytes: number, repo: RegistryRepository) {
+  async #bytes(
+    res: RegistryResponse,
+    maxBytes: number,
+    repo: RegistryRepository,
+  ) {
     const length = Number(res.headers.get('content-length'));
     if (length > maxBytes) {
       await res.body?.cancel().catch(() => undefined);
@@ -498,7 +564,7 @@ export class RegistryClient {
     }
   }
 
-  async #json(res: Response, repo: RegistryRepository, what: string) {
+  async #json(res: RegistryResponse, repo: RegistryRepository, what: string) {
     return this.#parse(
       await this.#bytes(res, MAX_TAG_PAGE_BYTES, repo),
       repo,
@@ -514,13 +580,62 @@ export class RegistryClient {
     const key = `${repo.apiHost}|${options.insecureSkipTLSVerify ? 1 : 0}`;
     const known = this.#hosts.get(key);
     if (known && known.expiresAt > this.#clock.now()) return known;
+    // Concurrent requests (a discovery's HEADs, other Warehouses) share one
+    // ping; it runs without any one caller's signal.
+    return this.#shared(this.#pings, key, options.signal, () =>
+      this.#ping(repo, key, {
+        credentials: options.credentials,
+        insecureSkipTLSVerify: options.insecureSkipTLSVerify,
+      }),
+    );
+  }
+
+  /**
+   * Runs `make` once for concurrent callers with the same key; each caller
+   * still stops waiting when its own signal aborts.
+   */
+  #shared<T>(
+    inflight: Map<string, Promise<T>>,
+    key: string,
+    signal: AbortSignal | undefined,
+    make: () => Promise<T>,
+  ): Promise<T> {
+    let running = inflight.get(key);
+    if (!running) {
+      running = make().finally(() => inflight.delete(key));
+      running.catch(() => undefined);
+      inflight.set(key, running);
+    }
+    if (!signal) return running;
+    if (signal.aborted) return Promise.reject(signal.reason);
+    return new Promise<T>((resolve, reject) => {
+      const onAbort = () => reject(signal.reason);
+      signal.addEventListener('abort', onAbort, { once: true });
+      running!.then(
+        value => {
+          signal.removeEventListener('abort', onAbort);
+          resolve(value);
+        },
+        err => {
+          signal.removeEventListener('abort', onAbort);
+          reject(err);
+        },
+      );
+    });
+  }
+
+  async #ping(
+    repo: RegistryRepository,
+    key: string,
+    options: RegistryRequestOptions,
+  ): Promise<HostState> {
     const schemes = allowsPlainHttp(repo.apiHost)
       ? ['https', 'http']
       : ['https'];
     const failures: string[] = [];
     for (const scheme of schemes) {
       const base = `${scheme}://${repo.apiHost}`;
-      let res: Response;
+      let res: RegistryResponse;
       try {
         res = await this.#send(
           repo,
@@ -588,6 +703,28 @@ export class RegistryClient {
     if (cached && !forceRefresh && cached.expiresAt > this.#clock.now()) {
       return `Bearer ${cached.token}`;
     }
+    // One token request for concurrent callers (a discovery's HEADs go out
+    // together), without any one caller's signal.
+    const token = await this.#shared(
+      this.#tokenRequests,
+      cacheKey,
+      options.signal,
+      () =>
+        this.#fetchToken(repo, challenge, scope, cacheKey, {
+          credentials: options.credentials,
+          insecureSkipTLSVerify: options.insecureSkipTLSVerify,
+        }),
+    );
+    return `Bearer ${token}`;
+  }
+
+  async #fetchToken(
+    repo: RegistryRepository,
+    challenge: Extract<Challenge, { scheme: 'bearer' }>,
+    scope: string,
+    cacheKey: string,
+    options: RegistryRequestOptions,
+  ): Promise<string> {
     let tokenUrl: URL;
     try {
       tokenUrl = new URL(challenge.realm);
@@ -651,7 +788,7 @@ export class RegistryClient {
       token,
       expiresAt: this.#clock.now() + (lifetime - 10) * 1000,
     });
-    return `Bearer ${token}`;
+    return token;
   }
 
   /** An authenticated request with 401 refresh and 429 retries. */
@@ -659,7 +796,7 @@ export class RegistryClient {
     repo: RegistryRepository,
     spec: RequestSpec,
     options: RegistryRequestOptions,
-  ): Promise<Response> {
+  ): Promise<RegistryResponse> {
     const host = await this.#host(repo, options);
     let challenge = host.challenge;
     let refreshed = false;
@@ -667,6 +804,7 @@ export class RegistryClient {
     for (;;) {
       const headers: Record<string, string> = {};
       if (spec.accept) headers.accept = spec.accept;
+      if (spec.ifNoneMatch) headers['if-none-match'] = spec.ifNoneMatch;
       const auth = await this.#authorization(
         repo,
         challenge,
@@ -715,7 +853,11 @@ export class RegistryClient {
         await this.#clock.sleep(wait, options.signal);
         continue;
       }
-      if (res.status === 404 || (res.status >= 200 && res.status < 300)) {
+      if (
+        res.status === 404 ||
+        (res.status >= 200 && res.status < 300) ||
+        (res.status === 304 && spec.ifNoneMatch)
+      ) {
         return res;
       }
       await res.body?.cancel().catch(() => undefined);
@@ -758,42 +900,79 @@ export class RegistryClient {
     spec: RequestSpec,
     headers: Record<string, string>,
     options: RegistryRequestOptions,
-  ): Promise<Response> {
+  ): Promise<RegistryResponse> {
     await this.#limiters
       .get(repo.apiHost, this.#rps, this.#burst)
       .take(options.signal);
+    this.#onRequest?.(spec.method, spec.url);
+    const insecure =
+      !!options.insecureSkipTLSVerify && spec.url.startsWith('https:');
+    if (!this.#fetch || insecure) {
+      // The default transport times the exchange out itself (a plain timer
+      // per request rather than two AbortSignals).
+      try {
+        return await nodeFetch(
+          spec.url,
+          {
+            method: spec.method,
+            headers,
+            signal: options.signal,
+            redirect: 'follow',
+          },
+          {
+            insecureSkipTLSVerify: insecure,
+            maxBodyBytes: Math.max(spec.maxBytes, 1),
+            timeoutMs: this.#timeoutMs,
+          },
+        );
+      } catch (e) {
+        throw this.#sendError(
+          repo,
+          spec,
+          options,
+          e,
+          e instanceof TimeoutError,
+        );
+      }
+    }
     const timeout = AbortSignal.timeout(this.#timeoutMs);
     const signal = options.signal
       ? AbortSignal.any([options.signal, timeout])
       : timeout;
-    const init = {
-      method: spec.method,
-      headers,
-      signal,
-      redirect: 'follow' as const,
-    };
     try {
-      if (options.insecureSkipTLSVerify && spec.url.startsWith('https:')) {
-        return await insecureFetch(spec.url, init, Math.max(spec.maxBytes, 1));
-      }
-      return await this.#fetch(spec.url, init);
+      return await this.#fetch(spec.url, {
+        method: spec.method,
+        headers,
+        signal,
+        redirect: 'follow',
+      });
     } catch (e) {
-      if (options.signal?.aborted) throw options.signal.reason;
-      if (timeout.aborted) {
-        throw new DiscoveryError(
-          'Timeout',
-          `registry ${repo.registry} did not answer within ${Math.round(
-            this.#timeoutMs / 1000,
-          )} s (${spec.method} ${
-            new URL(spec.url).pathname
-          }): check that it is up`,
-        );
-      }
-      throw new DiscoveryError(
-        'Unreachable',
-        `cannot reach ${new URL(spec.url).host} (${describeCause(e)})`,
-        { cause: e },
+      throw this.#sendError(repo, spec, options, e, timeout.aborted);
+    }
+  }
+
+  #sendError(
+    repo: RegistryRepository,
+    spec: RequestSpec,
+    options: RegistryRequestOptions,
+    e: unknown,
+    timedOut: boolean,
+  ): unknown {
+    if (options.signal?.aborted) return options.signal.reason;
+    if (timedOut) {
+      return new DiscoveryError(
+        'Timeout',
+        `registry ${repo.registry} did not answer within ${Math.round(
+          this.#timeoutMs / 1000,
+        )} s (${spec.method} ${
+          new URL(spec.url).pathname
+        }): check that it is up`,
       );
     }
+    return new DiscoveryError(
+      'Unreachable',
+      `cannot reach ${new URL(spec.url).host} (${describeCause(e)})`,
+      { cause: e },
+    );
   }
 }

@@ -17,6 +17,12 @@ export type {
   RegistryLogger,
   RegistryRequestOptions,
 } from './client';
+export { closeIdleConnections, nodeFetch, TimeoutError } from './httpTransport';
+export type {
+  RegistryFetch,
+  RegistryRequestInit,
+  RegistryResponse,
+} from './httpTransport';
 export { LruCache } from './lruCache';
 export {
   RateLimiter,

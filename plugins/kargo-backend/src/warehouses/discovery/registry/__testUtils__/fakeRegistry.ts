@@ -14,6 +14,7 @@ export type FakeRequest = {
   path: string;
   query: URLSearchParams;
   authorization?: string;
+  ifNoneMatch?: string;
 };
 
 export type FakeResponse = {
@@ -39,6 +40,8 @@ export type FakeRegistryOptions = {
   paginate?: boolean;
   /** HEAD answers without Docker-Content-Digest. */
   omitDigestOnHead?: boolean;
+  /** Manifests without ETag, If-None-Match ignored. */
+  noEtags?: boolean;
   /** Answers before the registry logic when it returns a response. */
   intercept?: (req: FakeRequest) => FakeResponse | undefined;
 };
@@ -56,6 +59,7 @@ export class FakeRegistry {
   readonly #sockets = new Set<net.Socket>();
   #server?: http.Server;
   #tokenCount = 0;
+  #connections = 0;
   host = '';
 
   constructor(private readonly options: FakeRegistryOptions = {}) {}
@@ -63,6 +67,7 @@ export class FakeRegistry {
   async start(): Promise<this> {
     this.#server = http.createServer((req, res) => this.#handle(req, res));
     this.#server.on('connection', s => {
+      this.#connections++;
       this.#sockets.add(s);
       s.on('close', () => this.#sockets.delete(s));
     });
@@ -125,6 +130,23 @@ export class FakeRegistry {
     );
   }
 
+  /** The stored manifest (JSON text) of a digest. */
+  manifestOf(digest: string): string {
+    const body = this.#content.get(digest);
+    if (body === undefined) throw new Error(`no content ${digest}`);
+    return body;
+  }
+
+  /** Removes a tag (its manifest stays, by digest). */
+  deleteTag(repo: string, tag: string) {
+    this.#repos.get(repo)?.delete(tag);
+  }
+
+  /** TCP connections accepted so far. */
+  get connections(): number {
+    return this.#connections;
+  }
+
   /** Requests whose method and path match. */
   count(method: string, path: RegExp): number {
     return this.requests.filter(r => r.method === method && path.test(r.path))
@@ -172,6 +194,7 @@ export class FakeRegistry {
       path: url.pathname,
       query: url.searchParams,
       authorization: req.headers.authorization,
+      ifNoneMatch: req.headers['if-none-match'],
     };
     this.requests.push(request);
     const head = request.method === 'HEAD';
@@ -271,7 +294,16 @@ export class FakeRegistry {
       'content-length': String(Buffer.byteLength(body, 'latin1')),
     };
     if (kind === 'manifests') {
+      // As distribution: the digest is the ETag, and a matching
+      // If-None-Match is answered 304 once the tag is resolved.
+      const etag = `"${digest}"`;
+      if (!this.options.noEtags && req.headers['if-none-match'] === etag) {
+        res.writeHead(304, { etag });
+        res.end();
+        return;
+      }
       headers['content-type'] = JSON.parse(body).mediaType ?? OCI_MANIFEST;
+      if (!this.options.noEtags) headers.etag = etag;
       if (!(head && this.options.omitDigestOnHead)) {
         headers['docker-content-digest'] = digest;
       }
