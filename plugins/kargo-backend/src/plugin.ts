@@ -33,6 +33,7 @@ import {
 } from './argocd';
 import { startStageReconciliation } from './stages/startStageReconciliation';
 import { stagesAffectedBy } from './stages/stagesAffectedBy';
+import { StageAuditTrail } from './stages/StageAuditTrail';
 import { StageService } from './stages/StageService';
 import { StepRegistry } from './promotions/StepRegistry';
 import { startPromotionEngine } from './promotions/startPromotionEngine';
@@ -291,6 +292,7 @@ export const kargoPlugin = createBackendPlugin({
                 promotions.service.create(project, stage, request, actor),
             }),
             analysisRuns: stages.analysisRuns,
+            auditTrail: new StageAuditTrail(store, reviews, freezes),
             reviews: new PromotionReviewService(
               store,
               reviews,

@@ -287,16 +287,18 @@ export class DatabasePromotionQueue implements PromotionQueue {
   }
 
   async wakeStage(project: string, stage: string): Promise<void> {
+    // One statement: a released row is due now; a claimed one is marked, so
+    // that its release leaves it due. Two statements would lose the wake-up
+    // when the release commits between them (PostgreSQL re-reads the row
+    // after its lock and would find neither condition true).
     await this.db(QUEUE)
       .where({ project, stage, done: false })
-      .whereNull('owner')
-      .andWhere('not_before', '>', this.clock())
-      .update({ not_before: 0 });
-    // A claimed one may be about to park itself: its release will see this.
-    await this.db(QUEUE)
-      .where({ project, stage, done: false })
-      .whereNotNull('owner')
-      .update({ wake_requested: true });
+      .update({
+        wake_requested: true,
+        not_before: this.db.raw(
+          'case when owner is null then 0 else not_before end',
+        ),
+      });
   }
 
   async nextDueAt(): Promise<number | undefined> {

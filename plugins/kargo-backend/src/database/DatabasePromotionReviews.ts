@@ -45,20 +45,34 @@ export class DatabasePromotionReviews implements PromotionReviews {
         { column: 'created_at', order: 'asc' },
         { column: 'reviewer', order: 'asc' },
       ]);
-    return rows.map(
-      (row): PromotionReview => ({
-        project: row.project,
-        promotion: row.promotion,
-        step: row.step,
-        reviewer: row.reviewer,
-        decision: row.decision,
-        ...(row.comment ? { comment: row.comment } : {}),
-        createdAt: new Date(Number(row.created_at)).toISOString(),
-      }),
-    );
+    return rows.map(toReview);
+  }
+
+  async listFor(project: string, promotions: string[]) {
+    const reviews: PromotionReview[] = [];
+    // Bounded IN lists: SQLite caps bound parameters per statement.
+    for (let i = 0; i < promotions.length; i += 500) {
+      const rows = await this.db<Row>(TABLE)
+        .where({ project })
+        .whereIn('promotion', promotions.slice(i, i + 500));
+      reviews.push(...rows.map(toReview));
+    }
+    return reviews.sort((a, b) => a.createdAt.localeCompare(b.createdAt));
   }
 
   prune(): Promise<number> {
     return deleteOrphans(this.db, TABLE, 'Promotion', 'promotion');
   }
+}
+
+function toReview(row: Row): PromotionReview {
+  return {
+    project: row.project,
+    promotion: row.promotion,
+    step: row.step,
+    reviewer: row.reviewer,
+    decision: row.decision,
+    ...(row.comment ? { comment: row.comment } : {}),
+    createdAt: new Date(Number(row.created_at)).toISOString(),
+  };
 }

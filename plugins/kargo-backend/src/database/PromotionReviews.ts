@@ -22,6 +22,8 @@ export interface PromotionReviews {
     promotion: string,
     step: string,
   ): Promise<PromotionReview[]>;
+  /** The reviews of these Promotions (all their steps), oldest first. */
+  listFor(project: string, promotions: string[]): Promise<PromotionReview[]>;
   /** Forgets reviews of deleted Promotions. */
   prune(): Promise<number>;
 }

@@ -224,5 +224,52 @@ describe.each(databases.eachSupportedId())(
         'You are not allowed to do this to Stage "demo:prod" (kargo.promotion.review)',
       );
     });
+
+    it('answers who promoted, reviewed, approved, rejected and froze what for a Stage, newest first', async () => {
+      const { server } = await start();
+      const name = await waitingPromotion(server);
+      await review(server, name, 'alice', 'approve', { comment: 'ok' });
+      await review(server, name, 'carol', 'reject', { reason: 'not today' });
+      await eventually(
+        server,
+        api,
+        `/promotions/${name}`,
+        p => p.status?.phase === 'Failed',
+      );
+      await request(server)
+        .post(`${api}/freight/f1/reject`)
+        .query({ stage: 'prod' })
+        .set('Authorization', as('alice'))
+        .send({ reason: 'CVE' })
+        .expect(200);
+      await request(server)
+        .put(`${api}/stages/prod/freeze`)
+        .set('Authorization', as('bob'))
+        .send({ reason: 'incident' })
+        .expect(200);
+
+      const trail = await request(server)
+        .get(`${api}/stages/prod/audit`)
+        .set('Authorization', as('mallory'));
+      expect(trail.status).toBe(200);
+      expect(
+        trail.body.items.map((e: any) =>
+          [e.action, e.actor, e.outcome ?? e.detail ?? ''].join(' '),
+        ),
+      ).toEqual([
+        'froze user:default/bob Stage: incident',
+        'rejected-freight user:default/alice CVE',
+        'rejected-promotion user:default/carol not today',
+        'approved-promotion user:default/alice ok',
+        'promoted user:default/requester Failed',
+      ]);
+      expect(
+        (await request(server).get(`${api}/stages/nope/audit`)).status,
+      ).toBe(404);
+      const { server: denied } = await start(['kargo.project.read']);
+      expect(
+        (await request(denied).get(`${api}/stages/prod/audit`)).status,
+      ).toBe(403);
+    });
   },
 );

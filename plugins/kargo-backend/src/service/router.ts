@@ -47,6 +47,7 @@ import { ManifestApplier, toManifest } from '../manifests';
 import type { PromotionRequest } from '../promotions/PromotionCreator';
 import type { PromotionReviewService } from '../promotions/PromotionReviewService';
 import type { PromotionService } from '../promotions/PromotionService';
+import type { StageAuditTrail } from '../stages/StageAuditTrail';
 import type { StageService } from '../stages/StageService';
 import { EntityPipelineLoader } from './EntityPipelineLoader';
 import { listFreightForStage } from '../stages/freightForStage';
@@ -100,6 +101,8 @@ export type RouterOptions = {
     store: Freezes;
     changed(project: string, stage?: string): Promise<void>;
   };
+  /** "Who promoted or approved what, when", per Stage. */
+  auditTrail: StageAuditTrail;
   /** Approvals and rejections of Promotions waiting for them. */
   reviews: PromotionReviewService;
   /** Ownership claims of reviewers (their groups). */
@@ -728,6 +731,16 @@ export async function createRouter(
         created => ({ promotion: created.name, freight: created.spec.freight }),
       );
       res.status(201).json(toManifest(promotion));
+    },
+  );
+
+  router.get(
+    '/v1beta1/projects/:project/stages/:stage/audit',
+    async (req, res) => {
+      await read(req);
+      const { project, stage } = req.params;
+      await findOne('Stage', project, stage);
+      res.json({ items: await options.auditTrail.of(project, stage) });
     },
   );
 
