@@ -27,6 +27,13 @@ export type KargoApi = Pick<
   | 'reverifyStage'
   | 'abortVerification'
   | 'applyManifests'
+  | 'approvePromotion'
+  | 'rejectPromotion'
+  | 'freeze'
+  | 'unfreeze'
+  | 'listFreezes'
+  | 'rejectFreight'
+  | 'unrejectFreight'
 >;
 
 export const kargoApiRef = createApiRef<KargoApi>().with({

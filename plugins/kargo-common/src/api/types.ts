@@ -205,3 +205,45 @@ export type AnalysisRunView = {
     metricResults?: AnalysisMetricResult[];
   };
 };
+
+/** An emergency freeze of a whole project (no `stage`) or of one Stage. */
+export type KargoFreeze = {
+  project?: string;
+  /** Absent for a project-wide freeze. */
+  stage?: string;
+  reason: string;
+  /** Who froze it (Kargo actor string). */
+  actor: string;
+  /** ISO 8601. */
+  createdAt: string;
+};
+
+/** A Stage's `status.promotionWindowStatus`, as Kargo Enterprise reports it. */
+export type PromotionWindowStatusView = {
+  closed: boolean;
+  reason?: string;
+  /** ISO 8601: when a closed schedule opens next. */
+  nextOpen?: string;
+  /** ISO 8601: when an open schedule closes next. */
+  nextClose?: string;
+  nextCloseReason?: string;
+};
+
+/** Freight's `status.rejectedFor.<stage>` or `status.rejected`. */
+export type FreightRejection = {
+  rejectedBy?: string;
+  rejectedAt?: string;
+  reason?: string;
+};
+
+/** The output of a `wait-for-approval` step while its Promotion waits. */
+export type PromotionApprovalRequest = {
+  minApprovals: number;
+  approvers: { users?: string[]; groups?: string[]; owners?: boolean };
+  forbidRequester?: boolean;
+  /** Who created the Promotion. */
+  requestedBy?: string;
+  message?: string;
+  /** Reviewers who approved so far. */
+  approvedBy?: string[];
+};

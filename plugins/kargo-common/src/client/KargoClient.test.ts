@@ -134,6 +134,99 @@ describe('KargoClient actions', () => {
   });
 });
 
+describe('KargoClient gates', () => {
+  it.each([
+    [
+      'approve a Promotion with a comment',
+      (c: KargoClient) =>
+        c.approvePromotion('demo', 'prod.01h', { comment: ' ship it ' }),
+      'POST',
+      `${base}/demo/promotions/prod.01h/approve`,
+      { comment: 'ship it' },
+    ],
+    [
+      'approve a Promotion without a comment',
+      (c: KargoClient) => c.approvePromotion('demo', 'prod.01h'),
+      'POST',
+      `${base}/demo/promotions/prod.01h/approve`,
+      undefined,
+    ],
+    [
+      'reject a Promotion',
+      (c: KargoClient) => c.rejectPromotion('demo', 'prod.01h', 'not today'),
+      'POST',
+      `${base}/demo/promotions/prod.01h/reject`,
+      { reason: 'not today' },
+    ],
+    [
+      'freeze the project',
+      (c: KargoClient) => c.freeze('demo', { reason: 'incident' }),
+      'PUT',
+      `${base}/demo/freeze`,
+      { reason: 'incident' },
+    ],
+    [
+      'freeze a Stage',
+      (c: KargoClient) => c.freeze('demo', { stage: 'prod', reason: 'x' }),
+      'PUT',
+      `${base}/demo/stages/prod/freeze`,
+      { reason: 'x' },
+    ],
+    [
+      'unfreeze the project',
+      (c: KargoClient) => c.unfreeze('demo'),
+      'DELETE',
+      `${base}/demo/freeze`,
+      undefined,
+    ],
+    [
+      'unfreeze a Stage',
+      (c: KargoClient) => c.unfreeze('demo', { stage: 'prod' }),
+      'DELETE',
+      `${base}/demo/stages/prod/freeze`,
+      undefined,
+    ],
+    [
+      'list freezes',
+      (c: KargoClient) => c.listFreezes('demo'),
+      'GET',
+      `${base}/demo/freezes`,
+      undefined,
+    ],
+    [
+      'reject Freight for a Stage',
+      (c: KargoClient) =>
+        c.rejectFreight('demo', 'abc', { stage: 'prod', reason: 'CVE' }),
+      'POST',
+      `${base}/demo/freight/abc/reject?stage=prod`,
+      { reason: 'CVE' },
+    ],
+    [
+      'reject Freight project-wide',
+      (c: KargoClient) => c.rejectFreight('demo', 'abc', { reason: 'CVE' }),
+      'POST',
+      `${base}/demo/freight/abc/reject`,
+      { reason: 'CVE' },
+    ],
+    [
+      'lift a rejection for a Stage',
+      (c: KargoClient) => c.unrejectFreight('demo', 'abc', { stage: 'prod' }),
+      'DELETE',
+      `${base}/demo/freight/abc/reject?stage=prod`,
+      undefined,
+    ],
+  ])('%s', async (_name, call, method, url, body) => {
+    const { client, sent } = clientAnswering({});
+    await call(client);
+    expect(sent()).toEqual({
+      url,
+      method,
+      contentType: body ? 'application/json' : undefined,
+      body,
+    });
+  });
+});
+
 describe('KargoClient reads', () => {
   it("asks for a Stage's Freight and answers its groups and unavailable", async () => {
     const answer = {

@@ -4,6 +4,7 @@ import type {
   ApplyResponse,
   EntityPipelineResponse,
   FreightSelector,
+  KargoFreeze,
   KargoList,
   KargoManifest,
   ListOptions,
@@ -307,6 +308,107 @@ export class KargoClient {
     );
   }
 
+  /** Approves a Promotion waiting in a `wait-for-approval` step. */
+  approvePromotion(
+    project: string,
+    promotion: string,
+    review?: { comment?: string },
+    request?: KargoRequestOptions,
+  ) {
+    const comment = review?.comment?.trim();
+    return this.post<KargoManifest>(
+      `${promotionPath(project, promotion)}/approve`,
+      comment ? { comment } : undefined,
+      request,
+    );
+  }
+
+  /** Rejects a Promotion waiting for approval: it fails with the reason. */
+  rejectPromotion(
+    project: string,
+    promotion: string,
+    reason: string,
+    request?: KargoRequestOptions,
+  ) {
+    return this.post<KargoManifest>(
+      `${promotionPath(project, promotion)}/reject`,
+      { reason },
+      request,
+    );
+  }
+
+  /** Freezes the project, or one Stage with `stage`: no Promotion starts. */
+  freeze(
+    project: string,
+    target: { stage?: string; reason: string },
+    request?: KargoRequestOptions,
+  ) {
+    return this.request<KargoFreeze>(
+      'PUT',
+      freezePath(project, target.stage),
+      {
+        body: JSON.stringify({ reason: target.reason }),
+        contentType: 'application/json',
+      },
+      request,
+    );
+  }
+
+  /** Lifts the freeze of the project, or of one Stage with `stage`. */
+  unfreeze(
+    project: string,
+    target?: { stage?: string },
+    request?: KargoRequestOptions,
+  ) {
+    return this.request<KargoFreeze>(
+      'DELETE',
+      freezePath(project, target?.stage),
+      undefined,
+      request,
+    );
+  }
+
+  /** Every freeze of a project, the project-wide one first. */
+  listFreezes(project: string, request?: KargoRequestOptions) {
+    return this.get<{ items: KargoFreeze[] }>(
+      `/v1beta1/projects/${enc(project)}/freezes`,
+      {},
+      request,
+    );
+  }
+
+  /**
+   * Rejects Freight for a Stage (or the whole project without `stage`): no
+   * Promotion takes it. Answers the Freight.
+   */
+  rejectFreight(
+    project: string,
+    freight: string,
+    target: { stage?: string; reason: string },
+    request?: KargoRequestOptions,
+  ) {
+    return this.post<KargoManifest>(
+      rejectPath(project, freight, target.stage),
+      { reason: target.reason },
+      request,
+    );
+  }
+
+  /** Lifts a rejection of Freight for a Stage (or the whole project). */
+  unrejectFreight(
+    project: string,
+    freight: string,
+    target?: { stage?: string },
+    request?: KargoRequestOptions,
+  ) {
+    return this.request<KargoManifest>(
+      'DELETE',
+      rejectPath(project, freight, target?.stage),
+      undefined,
+      request,
+    );
+  }
+
   /** Asks a Warehouse to discover artifacts now; answers the Warehouse. */
   refreshWarehouse(
     project: string,
@@ -467,4 +569,17 @@ function stagePath(project: string, stage: string): string {
 
 function promotionPath(project: string, promotion: string): string {
   return `/v1beta1/projects/${enc(project)}/promotions/${enc(promotion)}`;
+}
+
+function freezePath(project: string, stage?: string): string {
+  return stage
+    ? `${stagePath(project, stage)}/freeze`
+    : `/v1beta1/projects/${enc(project)}/freeze`;
+}
+
+function rejectPath(project: string, freight: string, stage?: string): string {
+  const query = stage ? `?${new URLSearchParams({ stage })}` : '';
+  return `/v1beta1/projects/${enc(project)}/freight/${enc(
+    freight,
+  )}/reject${query}`;
 }

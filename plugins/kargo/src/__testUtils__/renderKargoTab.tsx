@@ -57,6 +57,13 @@ export function fakeKargoApi(
     reverifyStage: answer({}),
     abortVerification: answer({}),
     applyManifests: answer({ results: [] }),
+    approvePromotion: answer({}),
+    rejectPromotion: answer({}),
+    freeze: answer({}),
+    unfreeze: answer({}),
+    listFreezes: answer({ items: [] }),
+    rejectFreight: answer({}),
+    unrejectFreight: answer({}),
   } as unknown as jest.Mocked<KargoApi>;
 }
 

@@ -1,6 +1,8 @@
 import {
+  kargoFreezeManagePermission,
   kargoFreightApprovePermission,
   kargoPromotionAbortPermission,
+  kargoPromotionReviewPermission,
   kargoResourceManagePermission,
   kargoStagePromotePermission,
   kargoWarehouseRefreshPermission,
@@ -16,7 +18,10 @@ export type KargoAction =
   | 'abortVerification'
   | 'refreshStage'
   | 'refreshWarehouse'
-  | 'assembleFreight';
+  | 'assembleFreight'
+  | 'reviewPromotion'
+  | 'freeze'
+  | 'rejectFreight';
 
 type StagePermission = typeof kargoStagePromotePermission;
 type PlainPermission = typeof kargoWarehouseRefreshPermission;
@@ -42,4 +47,10 @@ export const ACTION_PERMISSIONS: Record<
   refreshWarehouse: [kargoWarehouseRefreshPermission],
   // Freight assembled by hand is created through /resources.
   assembleFreight: [kargoResourceManagePermission],
+  // Approve or reject a Promotion waiting for approval on the Stage.
+  reviewPromotion: [kargoPromotionReviewPermission],
+  // Freeze or unfreeze the project or a Stage.
+  freeze: [kargoFreezeManagePermission],
+  // Reject Freight for a Stage, or lift that rejection.
+  rejectFreight: [kargoFreightApprovePermission],
 };

@@ -6,8 +6,10 @@ import {
   usePermission,
 } from '@backstage/plugin-permission-react';
 import {
+  kargoFreezeManagePermission,
   kargoFreightApprovePermission,
   kargoPromotionAbortPermission,
+  kargoPromotionReviewPermission,
   kargoResourceManagePermission,
   kargoStagePromotePermission,
   kargoStageResourceRef,
@@ -83,12 +85,19 @@ export function useActionPermission(
     permission: kargoPromotionAbortPermission,
     resourceRef: refIfNeeded(kargoPromotionAbortPermission),
   });
+  const review = usePermission({
+    permission: kargoPromotionReviewPermission,
+    resourceRef: refIfNeeded(kargoPromotionReviewPermission),
+  });
   // Basic permissions: one request each for the whole page (cached).
   const refresh = usePermission({
     permission: kargoWarehouseRefreshPermission,
   });
   const manage = usePermission({
     permission: kargoResourceManagePermission,
+  });
+  const freeze = usePermission({
+    permission: kargoFreezeManagePermission,
   });
   return useMemo(() => {
     const results: Record<string, AsyncPermissionResult> = {
@@ -97,12 +106,24 @@ export function useActionPermission(
       [kargoPromotionAbortPermission.name]: abort,
       [kargoWarehouseRefreshPermission.name]: refresh,
       [kargoResourceManagePermission.name]: manage,
+      [kargoPromotionReviewPermission.name]: review,
+      [kargoFreezeManagePermission.name]: freeze,
     };
     const decisions = needed.map(p =>
       decisionOf(p.name, results[p.name], target.stage),
     );
     return decisions.find(d => !d.allowed) ?? { allowed: true };
-  }, [needed, promote, approve, abort, refresh, manage, target.stage]);
+  }, [
+    needed,
+    promote,
+    approve,
+    abort,
+    refresh,
+    manage,
+    review,
+    freeze,
+    target.stage,
+  ]);
 }
 
 /**

@@ -8,16 +8,19 @@ import { useActionPermissionOnStages } from '../../permissions';
 import { ActionButton } from './ActionButton';
 import { ActionMenuItem, DecidedMenuItem } from './ActionMenuItem';
 import { usePipelineActions } from './PipelineActions';
+import { freezeOf } from '../gates/gateStatus';
+import { FreezeDialog } from '../gates/FreezeDialog';
 
 /**
  * Promote (choose Freight in the timeline), and the other Stage actions
  * in a menu: abort or retry a Promotion, resume auto-promotion, promote
- * downstream, re-verify, abort verification, refresh.
+ * downstream, re-verify, abort verification, freeze or unfreeze, refresh.
  */
 export function StageActions(props: { stage: StageView }) {
   const { stage } = props;
   const { startPromoteMode } = usePipelineActions();
   const [anchor, setAnchor] = useState<HTMLElement | null>(null);
+  const [freezing, setFreezing] = useState(false);
   return (
     <>
       <ActionButton
@@ -46,15 +49,27 @@ export function StageActions(props: { stage: StageView }) {
       {/* Mounted only while open: its permission checks run on demand. */}
       {anchor && (
         <Menu anchorEl={anchor} open onClose={() => setAnchor(null)}>
-          <StageActionsMenuItems stage={stage} close={() => setAnchor(null)} />
+          <StageActionsMenuItems
+            stage={stage}
+            close={() => setAnchor(null)}
+            onFreeze={() => setFreezing(true)}
+          />
         </Menu>
+      )}
+      {freezing && (
+        <FreezeDialog stage={stage.name} onClose={() => setFreezing(false)} />
       )}
     </>
   );
 }
 
-function StageActionsMenuItems(props: { stage: StageView; close(): void }) {
+function StageActionsMenuItems(props: {
+  stage: StageView;
+  close(): void;
+  onFreeze(): void;
+}) {
   const { stage, close } = props;
+  const ownFreeze = Boolean(freezeOf(stage.manifest)?.stage);
   const { project, api, run } = usePipelineActions();
   const act = (label: string, call: () => Promise<unknown>) => () => {
     close();
@@ -134,6 +149,24 @@ function StageActionsMenuItems(props: { stage: StageView; close(): void }) {
           api.abortVerification(project, stage.name),
         )}
       />
+      {ownFreeze ? (
+        <ActionMenuItem
+          kargoAction="freeze"
+          label={`Unfreeze ${stage.name}`}
+          onClick={act(`Unfreeze ${stage.name}`, () =>
+            api.unfreeze(project, { stage: stage.name }),
+          )}
+        />
+      ) : (
+        <ActionMenuItem
+          kargoAction="freeze"
+          label={`Freeze ${stage.name}…`}
+          onClick={() => {
+            close();
+            props.onFreeze();
+          }}
+        />
+      )}
       <ActionMenuItem
         kargoAction="refreshStage"
         stage={stage.name}

@@ -14,6 +14,10 @@ import {
 } from '../../model/artifacts';
 import type { StageView } from '../../model/pipelineModel';
 import { ActionButton, usePipelineActions } from '../actions';
+import {
+  FreightRejectionActions,
+  FreightRejectionNotes,
+} from '../gates/FreightRejection';
 import type { FreightAvailability } from './availability';
 import { PromoteToStageMenu } from './PromoteToStageMenu';
 import { SoakCountdown } from './SoakCountdown';
@@ -93,6 +97,7 @@ function FreightCardView(props: FreightCardProps) {
             />
           ))}
         </div>
+        <FreightRejectionNotes freight={freight} />
         {target && availability && !availability.available && (
           <Typography variant="body2" color="textSecondary">
             Not available: {availability.reason}
@@ -105,7 +110,7 @@ function FreightCardView(props: FreightCardProps) {
           </Typography>
         )}
       </CardContent>
-      <CardActions>
+      <CardActions style={{ flexWrap: 'wrap' }}>
         {target && availability?.available && (
           <ActionButton
             kargoAction="promote"
@@ -134,6 +139,9 @@ function FreightCardView(props: FreightCardProps) {
           >
             Approve for {target.name}
           </ActionButton>
+        )}
+        {target && (
+          <FreightRejectionActions freight={freight} stage={target.name} />
         )}
         {!promoteMode && (
           <PromoteToStageMenu freight={freight} stages={props.promotableTo} />

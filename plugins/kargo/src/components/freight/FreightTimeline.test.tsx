@@ -1,4 +1,3 @@
-import type { StageFreightList } from '@kargo-backstage/plugin-kargo-common';
 import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import {
@@ -12,6 +11,10 @@ import {
   fakeKargoApi,
   renderKargoTab,
 } from '../../__testUtils__/renderKargoTab';
+import {
+  freightForProd,
+  renderInPromoteModeForProd,
+} from '../../__testUtils__/promoteMode';
 
 const freightCards = () =>
   within(screen.getByRole('list', { name: 'Freight' })).getAllByRole(
@@ -65,13 +68,9 @@ describe('FreightTimeline', () => {
 
   describe('in promote mode for a Stage', () => {
     const soakEnds = Date.now() + 30 * 60 * 1000;
-    const forProd: StageFreightList = {
-      apiVersion: 'kargo.akuity.io/v1alpha1',
-      kind: 'FreightList',
-      metadata: {},
-      items: [f1],
-      groups: { 'Warehouse/guestbook': { items: ['f1'] } },
-      unavailable: [
+    const forProd = freightForProd(
+      [f1],
+      [
         {
           name: 'f2',
           alias: 'brave-owl',
@@ -85,24 +84,17 @@ describe('FreightTimeline', () => {
           reason: 'not verified in "staging"',
         },
       ],
-    };
+    );
     const f4 = commitFreight('f4', 'old-bat', '4444444', {
       discoveredAt: '2026-11-01T10:00:00Z',
     });
 
     async function enterPromoteMode() {
-      const api = fakeKargoApi(pipeline());
-      api.listFreight.mockImplementation((async (
-        _project: string,
-        options?: { stage?: string },
-      ) =>
-        options?.stage ? forProd : { ...forProd, items: [f2, f1, f4] }) as any);
-      await renderKargoTab(api);
-      const promote = await screen.findByRole('button', {
-        name: 'Promote to prod',
-      });
-      await waitFor(() => expect(promote).toBeEnabled());
-      await userEvent.click(promote);
+      const api = await renderInPromoteModeForProd(
+        fakeKargoApi(pipeline()),
+        forProd,
+        [f2, f1, f4],
+      );
       await screen.findByText(/of 3 available to prod/);
       return api;
     }

@@ -3,6 +3,7 @@ import Typography from '@material-ui/core/Typography';
 import { memo } from 'react';
 import type { StageView } from '../../model/pipelineModel';
 import { StageActions, WarehouseRefreshButton } from '../actions';
+import { gateLines, StageApprovalFact, StageGateFacts } from '../gates';
 import { OpenDrawerLink } from './OpenDrawerLink';
 import {
   describeAutoPromotion,
@@ -61,7 +62,11 @@ function NodeBox(props: {
 function StageNodeView(props: { stage: StageView }) {
   const { stage } = props;
   const classes = useStyles();
-  const lines = 5 + Math.max(1, stage.current.length) + (stage.running ? 1 : 0);
+  const lines =
+    5 +
+    Math.max(1, stage.current.length) +
+    (stage.running ? 1 : 0) +
+    gateLines(stage);
   return (
     <NodeBox
       width={STAGE_WIDTH}
@@ -86,7 +91,9 @@ function StageNodeView(props: { stage: StageView }) {
       <HealthFact stage={stage} />
       <VerificationFact stage={stage} />
       <div className={classes.line}>{describeAutoPromotion(stage)}</div>
+      <StageGateFacts stage={stage} />
       <RunningPromotionFact stage={stage} />
+      <StageApprovalFact stage={stage} />
       <StageActions stage={stage} />
     </NodeBox>
   );

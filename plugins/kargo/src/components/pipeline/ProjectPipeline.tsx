@@ -26,6 +26,7 @@ import { PromoteDialog } from '../promote/PromoteDialog';
 import { StageDrawer } from '../stage/StageDrawer';
 import { WarehouseDrawer } from '../warehouse/WarehouseDrawer';
 import { PipelineGraph } from './PipelineGraph';
+import { ProjectFreezeControl } from '../gates';
 import { PipelineToolbar, PipelineViewMode } from './PipelineToolbar';
 import { PromotionsTable } from './PromotionsTable';
 import { StagesTable } from './StagesTable';
@@ -113,6 +114,7 @@ export function ProjectPipeline(props: {
         {feedbackAlert}
         {model.stages.length ? (
           <>
+            <ProjectFreezeControl stages={project.stages} />
             <PipelineToolbar
               query={query}
               onQueryChange={setQuery}

@@ -3,6 +3,7 @@ import TableRow from '@material-ui/core/TableRow';
 import { memo } from 'react';
 import type { StageView } from '../../model/pipelineModel';
 import { StageActions } from '../actions';
+import { StageApprovalFact, StageGateFacts } from '../gates';
 import {
   describeAutoPromotion,
   HealthFact,
@@ -22,6 +23,7 @@ function StageRowView(props: { stage: StageView }) {
     <TableRow>
       <TableCell>
         <StageName stage={stage} />
+        <StageGateFacts stage={stage} />
       </TableCell>
       <TableCell>{stage.sources}</TableCell>
       <TableCell>
@@ -43,6 +45,7 @@ function StageRowView(props: { stage: StageView }) {
       <TableCell>{describeAutoPromotion(stage)}</TableCell>
       <TableCell>
         <RunningPromotionFact stage={stage} />
+        <StageApprovalFact stage={stage} />
       </TableCell>
       <TableCell padding="none" style={{ whiteSpace: 'nowrap' }}>
         <StageActions stage={stage} />

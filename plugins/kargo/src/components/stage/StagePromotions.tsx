@@ -8,6 +8,7 @@ import {
 import type { PipelineModel } from '../../model/pipelineModel';
 import { usePipelineActions } from '../actions';
 import { Loaded, useDrawerData } from '../drawer';
+import { StageApprovalFact, StageGateFacts } from '../gates';
 import { PromotionsTable } from '../pipeline/PromotionsTable';
 import { PromotionSteps } from './PromotionSteps';
 
@@ -29,35 +30,46 @@ export function StagePromotions(props: {
     () => api.listPromotions(project, { stage, limit: STAGE_PROMOTIONS }),
     [api, project, stage],
   );
+  const view = model.stagesByName.get(stage);
   return (
-    <Loaded state={promotions}>
-      {({ items }) => {
-        const shown =
-          items.find(p => p.metadata.name === chosen) ?? items[0] ?? undefined;
-        const phase = (shown?.status as PromotionStatus | undefined)?.phase;
-        return (
-          <>
-            <PromotionsTable
-              promotions={items}
-              model={model}
-              showStage={false}
-              onShowSteps={setChosen}
-              selected={shown?.metadata.name}
-            />
-            {shown && (
-              <Box mt={2} component="section" aria-label="Promotion steps">
-                <Typography variant="h6">
-                  Steps of {shown.metadata.name}
-                </Typography>
-                <PromotionSteps
-                  promotion={shown.metadata.name}
-                  running={!TERMINAL_PROMOTION_PHASES.has(phase ?? 'Pending')}
-                />
-              </Box>
-            )}
-          </>
-        );
-      }}
-    </Loaded>
+    <>
+      {view && (
+        <Box mb={2}>
+          <StageGateFacts stage={view} />
+          <StageApprovalFact stage={view} />
+        </Box>
+      )}
+      <Loaded state={promotions}>
+        {({ items }) => {
+          const shown =
+            items.find(p => p.metadata.name === chosen) ??
+            items[0] ??
+            undefined;
+          const phase = (shown?.status as PromotionStatus | undefined)?.phase;
+          return (
+            <>
+              <PromotionsTable
+                promotions={items}
+                model={model}
+                showStage={false}
+                onShowSteps={setChosen}
+                selected={shown?.metadata.name}
+              />
+              {shown && (
+                <Box mt={2} component="section" aria-label="Promotion steps">
+                  <Typography variant="h6">
+                    Steps of {shown.metadata.name}
+                  </Typography>
+                  <PromotionSteps
+                    promotion={shown.metadata.name}
+                    running={!TERMINAL_PROMOTION_PHASES.has(phase ?? 'Pending')}
+                  />
+                </Box>
+              )}
+            </>
+          );
+        }}
+      </Loaded>
+    </>
   );
 }
