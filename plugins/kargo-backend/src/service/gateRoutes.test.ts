@@ -125,6 +125,12 @@ describe.each(databases.eachSupportedId())(
         s => s.status?.freeze?.reason === 'incident INC-42: payments down',
       );
       expect(shown.status.freeze.actor).toBe('user:default/mock');
+      expect(shown.status.freezes).toEqual([
+        expect.objectContaining({
+          stage: 'prod',
+          reason: shown.status.freeze.reason,
+        }),
+      ]);
       expect((await request(server).get(`${api}/freezes`)).body.items).toEqual([
         expect.objectContaining({ stage: 'prod' }),
       ]);

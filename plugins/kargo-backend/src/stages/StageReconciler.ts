@@ -339,6 +339,11 @@ function gateStatus(gate: GateState): JsonObject {
         ? (windows as unknown as JsonObject)
         : null,
     freeze: freeze ? (freeze as unknown as JsonObject) : null,
+    // Every freeze in force (the project's first): the Stage's own one
+    // stays visible while the whole project is frozen too.
+    freezes: gate.freezes.length
+      ? (gate.freezes as unknown as JsonObject[])
+      : null,
   };
 }
 

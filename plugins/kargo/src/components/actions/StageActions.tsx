@@ -8,7 +8,7 @@ import { useActionPermissionOnStages } from '../../permissions';
 import { ActionButton } from './ActionButton';
 import { ActionMenuItem, DecidedMenuItem } from './ActionMenuItem';
 import { usePipelineActions } from './PipelineActions';
-import { freezeOf } from '../gates/gateStatus';
+import { ownFreezeOf } from '../gates/gateStatus';
 import { FreezeDialog } from '../gates/FreezeDialog';
 
 /**
@@ -69,7 +69,7 @@ function StageActionsMenuItems(props: {
   onFreeze(): void;
 }) {
   const { stage, close } = props;
-  const ownFreeze = Boolean(freezeOf(stage.manifest)?.stage);
+  const ownFreeze = Boolean(ownFreezeOf(stage.manifest));
   const { project, api, run } = usePipelineActions();
   const act = (label: string, call: () => Promise<unknown>) => () => {
     close();

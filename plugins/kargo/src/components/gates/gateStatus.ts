@@ -12,12 +12,22 @@ export const WAIT_FOR_APPROVAL = 'wait-for-approval';
 
 type GatedStatus = {
   freeze?: KargoFreeze;
+  /** Every freeze in force, the project's first. */
+  freezes?: KargoFreeze[];
   promotionWindowStatus?: PromotionWindowStatusView;
 };
 
 /** The freeze stopping Promotions to the Stage (its own or the project's). */
 export function freezeOf(stage: KargoManifest): KargoFreeze | undefined {
   return (stage.status as GatedStatus | undefined)?.freeze ?? undefined;
+}
+
+/** The Stage's own freeze, even while the whole project is frozen too. */
+export function ownFreezeOf(stage: KargoManifest): KargoFreeze | undefined {
+  const status = stage.status as GatedStatus | undefined;
+  const own = status?.freezes?.find(f => f.stage);
+  if (own) return own;
+  return status?.freeze?.stage ? status.freeze : undefined;
 }
 
 export function promotionWindowOf(

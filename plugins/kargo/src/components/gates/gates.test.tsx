@@ -269,6 +269,25 @@ describe('freezes', () => {
     );
   });
 
+  it("offers to unfreeze a Stage's own freeze while the whole project is frozen too", async () => {
+    const { stage: _stage, ...projectFreeze } = stageFreeze;
+    const api = fakeKargoApi(
+      withProd({
+        freeze: { ...projectFreeze, reason: 'end of year' },
+        freezes: [{ ...projectFreeze, reason: 'end of year' }, stageFreeze],
+      }),
+    );
+    await renderKargoTab(api);
+    await userEvent.click(
+      await screen.findByRole('button', {
+        name: 'More actions for prod',
+      }),
+    );
+    expect(
+      await screen.findByRole('menuitem', { name: /Unfreeze prod/ }),
+    ).toBeInTheDocument();
+  });
+
   it('marks a frozen Stage on its graph card', async () => {
     await renderKargoTab(fakeKargoApi(withProd({ freeze: stageFreeze })));
     await screen.findByText('Kargo project kargo-demo');
