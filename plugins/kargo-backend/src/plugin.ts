@@ -170,6 +170,11 @@ export const kargoPlugin = createBackendPlugin({
         refresh = (project, name) => warehouses.refresh(project, name);
 
         const secrets = ConfigSecretsProvider.fromConfig(config);
+        // Argo CD clients, shared by the steps and Stage health; health
+        // watches the Applications it reads (the index says which Stages
+        // to wake when one changes).
+        const argocd = ArgoCDConnector.fromConfig(config);
+        const appIndex = new ApplicationStageIndex();
         const gitHomeDir = await mkdtemp(join(tmpdir(), 'kargo-git-steps-'));
         const reviews = new DatabasePromotionReviews(
           await database.getClient(),
@@ -187,6 +192,7 @@ export const kargoPlugin = createBackendPlugin({
               credentials: ConfigCredentialsProvider.fromConfig(config),
               gitHomeDir,
               reviews,
+              argocd,
             }),
             ...steps.all(),
           ]),
@@ -211,10 +217,6 @@ export const kargoPlugin = createBackendPlugin({
           await rm(gitHomeDir, { recursive: true, force: true });
         });
 
-        // Stage health reads Argo CD Applications; watching them makes a
-        // change visible at once (the index says which Stages to wake).
-        const argocd = ArgoCDConnector.fromConfig(config);
-        const appIndex = new ApplicationStageIndex();
         const stages = await startStageReconciliation({
           config,
           logger,

@@ -1,6 +1,10 @@
 import request from 'supertest';
 import { createTestDatabases } from '../__testUtils__/testDatabases';
-import { eventually, testStepsModule } from './__testUtils__/routeTestKit';
+import {
+  DEMO_PROJECT_YAML,
+  eventually,
+  testStepsModule,
+} from './__testUtils__/routeTestKit';
 import { startKargoBackend } from './__testUtils__/startKargoBackend';
 
 jest.setTimeout(60_000);
@@ -34,23 +38,13 @@ images: [{ repoURL: registry.example.com/app, tag: "${tag}", digest: "sha256:${n
 `;
 
 /** dev auto-promotes; prod does not; `slow` waits for the test; windows as given. */
-const manifests = (windows = '[]') => `
-apiVersion: kargo.akuity.io/v1alpha1
-kind: Project
-metadata: { name: demo }
----
+const manifests = (windows = '[]') => `${DEMO_PROJECT_YAML}---
 apiVersion: kargo.akuity.io/v1alpha1
 kind: ProjectConfig
 metadata: { name: demo, namespace: demo }
 spec:
   promotionPolicies: [{ stageSelector: { name: dev }, autoPromotionEnabled: true }]
   promotionWindows: ${windows}
----
-apiVersion: kargo.akuity.io/v1alpha1
-kind: Warehouse
-metadata: { name: app, namespace: demo }
-spec:
-  subscriptions: [{ image: { repoURL: registry.example.com/app } }]
 ${['dev', 'prod', 'slow']
   .map(
     stage => `---
@@ -88,6 +82,29 @@ describe.each(databases.eachSupportedId())(
       request(server)
         .post(`${api}/stages/${stage}/promotions`)
         .send({ freight: name });
+
+    /**
+     * Two Promotions to `slow`: the first runs and waits in its step until
+     * the test calls release(); the second queues behind it.
+     */
+    async function queueBehindHeldPromotion() {
+      held = new Promise<void>(r => (release = r));
+      const { server } = await start(
+        `${manifests()}---${freight('f1', '1.0.0')}---${freight(
+          'f2',
+          '1.0.1',
+        )}`,
+      );
+      const first = (await promote(server, 'slow', 'f1')).body.metadata.name;
+      const second = (await promote(server, 'slow', 'f2')).body.metadata.name;
+      await eventually(
+        server,
+        api,
+        `/promotions/${first}`,
+        p => p.status?.phase === 'Running',
+      );
+      return { server, first, second };
+    }
 
     it('freezes a Stage with a reason: promotions are refused, shown on the Stage, audited, and allowed again once lifted', async () => {
       const { server, audits } = await start(
@@ -151,22 +168,7 @@ describe.each(databases.eachSupportedId())(
     });
 
     it('holds a queued Promotion while its project is frozen and runs it once the freeze lifts', async () => {
-      held = new Promise<void>(r => (release = r));
-      const { server } = await start(
-        `${manifests()}---${freight('f1', '1.0.0')}---${freight(
-          'f2',
-          '1.0.1',
-        )}`,
-      );
-      // The first runs (and waits in its step); the second queues behind it.
-      const first = (await promote(server, 'slow', 'f1')).body.metadata.name;
-      const second = (await promote(server, 'slow', 'f2')).body.metadata.name;
-      await eventually(
-        server,
-        api,
-        `/promotions/${first}`,
-        p => p.status?.phase === 'Running',
-      );
+      const { server, first, second } = await queueBehindHeldPromotion();
       await request(server)
         .put(`${api}/freeze`)
         .send({ reason: 'end-of-year freeze' })
@@ -369,21 +371,7 @@ spec:
     });
 
     it('fails a queued Promotion of Freight rejected while it waited', async () => {
-      held = new Promise<void>(r => (release = r));
-      const { server } = await start(
-        `${manifests()}---${freight('f1', '1.0.0')}---${freight(
-          'f2',
-          '1.0.1',
-        )}`,
-      );
-      const first = (await promote(server, 'slow', 'f1')).body.metadata.name;
-      const second = (await promote(server, 'slow', 'f2')).body.metadata.name;
-      await eventually(
-        server,
-        api,
-        `/promotions/${first}`,
-        p => p.status?.phase === 'Running',
-      );
+      const { server, second } = await queueBehindHeldPromotion();
       await reject(server, 'f2').expect(200);
       release();
       const failed = await eventually(server, api, `/promotions/${second}`, p =>

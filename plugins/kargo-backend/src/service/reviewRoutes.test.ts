@@ -5,7 +5,11 @@ import {
 import { mockCredentials } from '@backstage/backend-test-utils';
 import request from 'supertest';
 import { createTestDatabases } from '../__testUtils__/testDatabases';
-import { eventually, testStepsModule } from './__testUtils__/routeTestKit';
+import {
+  DEMO_PROJECT_YAML,
+  eventually,
+  testStepsModule,
+} from './__testUtils__/routeTestKit';
 import { startKargoBackend } from './__testUtils__/startKargoBackend';
 
 jest.setTimeout(60_000);
@@ -32,17 +36,7 @@ const userInfo = createServiceFactory({
   }),
 });
 
-const MANIFESTS = `
-apiVersion: kargo.akuity.io/v1alpha1
-kind: Project
-metadata: { name: demo }
----
-apiVersion: kargo.akuity.io/v1alpha1
-kind: Warehouse
-metadata: { name: app, namespace: demo }
-spec:
-  subscriptions: [{ image: { repoURL: registry.example.com/app } }]
----
+const MANIFESTS = `${DEMO_PROJECT_YAML}---
 apiVersion: kargo.akuity.io/v1alpha1
 kind: Stage
 metadata: { name: prod, namespace: demo }

@@ -2,6 +2,7 @@ import { kargoPermissions } from '@kargo-backstage/plugin-kargo-common';
 import type express from 'express';
 import request from 'supertest';
 import { createTestDatabases } from '../__testUtils__/testDatabases';
+import { DEMO_PROJECT_YAML } from './__testUtils__/routeTestKit';
 import { startKargoBackend } from './__testUtils__/startKargoBackend';
 import { createRouter } from './router';
 
@@ -18,17 +19,7 @@ const databases = createTestDatabases();
 /** Routes anyone may call: the health probe (load balancers carry no token). */
 const PUBLIC = new Set(['GET /health']);
 
-const MANIFESTS = `
-apiVersion: kargo.akuity.io/v1alpha1
-kind: Project
-metadata: { name: demo }
----
-apiVersion: kargo.akuity.io/v1alpha1
-kind: Warehouse
-metadata: { name: app, namespace: demo }
-spec:
-  subscriptions: [{ image: { repoURL: registry.example.com/app } }]
----
+const MANIFESTS = `${DEMO_PROJECT_YAML}---
 apiVersion: kargo.akuity.io/v1alpha1
 kind: Stage
 metadata: { name: dev, namespace: demo }

@@ -3,6 +3,7 @@ import type { JsonObject } from '@backstage/types';
 import type { KargoStore, StoredResource } from '../database';
 import type { PromotionRequest } from '../promotions/PromotionCreator';
 import { toContent } from '../manifests/conversion';
+import { projectStages } from './stagesAffectedBy';
 import {
   downstreamStages,
   freightAvailability,
@@ -183,16 +184,11 @@ export class StageService {
 
   /** What may take the Freight changed: the Stage, or all of the project's. */
   private async touchAfterRejection(project: string, stageName?: string) {
-    const names = stageName
-      ? [stageName]
-      : (
-          await this.options.store.listResources({
-            kind: 'Stage',
-            project,
-            order: 'name',
-          })
-        ).items.map(s => s.name);
-    await this.options.touch(names.map(name => ({ project, name })));
+    await this.options.touch(
+      stageName
+        ? [{ project, name: stageName }]
+        : await projectStages(this.options.store, project),
+    );
   }
 
   /** Re-runs the verification of the Stage's current Freight. */

@@ -4,6 +4,19 @@ import { requestedFreightOf } from './freightAvailability';
 
 type StageRef = { project: string; name: string };
 
+/** Every Stage of a project, for project-wide changes (config, freezes). */
+export async function projectStages(
+  store: KargoStore,
+  project: string,
+): Promise<StageRef[]> {
+  const { items } = await store.listResources({
+    kind: 'Stage',
+    project,
+    order: 'name',
+  });
+  return items.map(s => ({ project, name: s.name }));
+}
+
 /**
  * The Stages an applied batch concerns: a created or changed Stage itself;
  * for new Freight, the Stages taking its Warehouse's Freight directly

@@ -24,6 +24,7 @@ import { createMetricProviders } from '../verification/analysis';
 import { AnalysisVerifier } from './AnalysisVerifier';
 import { StageEngine } from './StageEngine';
 import { StageReconciler } from './StageReconciler';
+import { projectStages } from './stagesAffectedBy';
 
 /** Stages not reconciled for this long are looked at again (Kargo requeues). */
 const SWEEP_MS = 5 * 60_000;
@@ -126,12 +127,7 @@ export async function startStageReconciliation(options: {
     },
     /** Makes every Stage of a project due (a project-wide change). */
     async touchProject(project: string) {
-      const { items } = await store.listResources({
-        kind: 'Stage',
-        project,
-        order: 'name',
-      });
-      await queue.touch(items.map(s => ({ project, name: s.name })));
+      await queue.touch(await projectStages(store, project));
       void engine.poke();
     },
   };

@@ -44,3 +44,16 @@ export async function eventually(
   }
   throw new Error(`${path} never got there: ${JSON.stringify(body)}`);
 }
+
+/** Project `demo` and its Warehouse `app` (an image that is never polled). */
+export const DEMO_PROJECT_YAML = `
+apiVersion: kargo.akuity.io/v1alpha1
+kind: Project
+metadata: { name: demo }
+---
+apiVersion: kargo.akuity.io/v1alpha1
+kind: Warehouse
+metadata: { name: app, namespace: demo }
+spec:
+  subscriptions: [{ image: { repoURL: registry.example.com/app } }]
+`;
