@@ -21,6 +21,11 @@ backend.add(
 backend.add(import('@backstage/plugin-permission-backend'));
 backend.add(permissionModuleKargoPortalPolicy);
 
+// Live updates and notifications for the portal (the Kargo plugin publishes
+// project changes as signals and notifies owners and approvers).
+backend.add(import('@backstage/plugin-signals-backend'));
+backend.add(import('@backstage/plugin-notifications-backend'));
+
 backend.add(import('@backstage/plugin-scaffolder-backend'));
 backend.add(import('@kargo-backstage/plugin-scaffolder-backend-module-kargo'));
 

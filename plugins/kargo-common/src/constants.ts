@@ -10,6 +10,12 @@ export const ROLLOUTS_API_VERSION = 'argoproj.io/v1alpha1';
 export const KARGO_PROJECT_ANNOTATION = 'kargo.akuity.io/project';
 /** Optional catalog entity annotation: comma-separated Stage names to show (default: all). */
 export const KARGO_STAGES_ANNOTATION = 'kargo.akuity.io/stages';
+/**
+ * Optional catalog entity annotation: where the entity's pipeline manifests
+ * live (`url:https://…/kargo.yaml`, read through Backstage's UrlReader and
+ * applied on a schedule), so a team's pipeline is kept in its own repo.
+ */
+export const KARGO_MANIFESTS_ANNOTATION = 'kargo.akuity.io/manifests';
 
 /** Label mirroring a Freight's alias, as Kargo keeps it. */
 export const KARGO_ALIAS_LABEL = 'kargo.akuity.io/alias';

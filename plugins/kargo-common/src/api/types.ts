@@ -68,6 +68,29 @@ export type EntityPipelineResponse = {
   /** The Stage names the entity restricts the view to, if any. */
   stageFilter?: string[];
   projects: ProjectPipeline[];
+  /** Set when the entity carries `kargo.akuity.io/manifests`. */
+  manifestSource?: ManifestSourceStatus;
+};
+
+/**
+ * The pipeline an entity keeps in Git (`kargo.akuity.io/manifests`): where
+ * it is read from and how the last read and apply went.
+ */
+export type ManifestSourceStatus = {
+  /** The annotation's target, e.g. `url:https://git.example.com/…/kargo.yaml`. */
+  location: string;
+  /** ISO time of the last read, successful or not. */
+  lastAttemptAt?: string;
+  /** ISO time the content was last applied without error. */
+  lastAppliedAt?: string;
+  /** How many manifests the last successful apply held. */
+  appliedCount?: number;
+  /**
+   * Why the last attempt failed, for the entity's owners to act on: a read
+   * error, or the invalid manifest with its path (`[2].spec.subscriptions…`).
+   * Absent after a successful apply.
+   */
+  error?: string;
 };
 
 /** Options of the paged list endpoints. */
