@@ -9,6 +9,12 @@
 //                                        http://localhost:7007)
 //   node e2e/portal.bench.mjs --start    starts an isolated portal first, as
 //                                        the end-to-end test does
+//   --production                         with --start: builds the app for
+//                                        production and lets the backend
+//                                        serve it, as a deployed portal does
+//                                        (--no-build reuses packages/app/dist)
+//   --json <file>                        also writes the figures there
+//                                        (npm run bench reads them)
 //   --keep                               leaves the bench projects in place
 //
 // For each size it applies a project through the API as the guest (a
@@ -31,14 +37,17 @@
 // The Stages hold no Freight (that takes promotions); the Freight timeline
 // loads the 100 newest. Every wait is bounded (BENCH_STEP_MS). With --start,
 // a measurement that the portal's restart interrupted (someone edited a
-// source file) is taken again. `repo start` serves a development build: the
-// figures are those of that build.
+// source file) is taken again. `repo start` serves a development build of the
+// app (unminified React with its checks); --production measures what users
+// of a deployed portal get.
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   artifacts,
+  buildApp,
   chromiumPath,
   kargoApi,
   launchChromium,
@@ -60,7 +69,10 @@ const CHAIN = 30;
 /** Documents per request to /resources (its body limit is 4 MiB). */
 const BATCH = 500;
 
-const args = new Set(process.argv.slice(2));
+const argv = process.argv.slice(2);
+const args = new Set(argv);
+const jsonFile = args.has('--json') ? argv[argv.indexOf('--json') + 1] : '';
+const production = args.has('--production');
 const sha1 = text => createHash('sha1').update(text).digest('hex');
 
 /** The manifests of a bench project, Stages and Freight apart. */
@@ -131,7 +143,8 @@ async function main() {
     backendUrl: process.env.KARGO_BENCH_BACKEND_URL ?? 'http://localhost:7007',
   };
   if (args.has('--start')) {
-    urls = await startPortal();
+    if (production && !args.has('--no-build')) buildApp();
+    urls = await startPortal({ production });
   }
   const browser = await launchChromium();
   try {
@@ -203,6 +216,16 @@ async function main() {
       }
     }
     print(results);
+    if (jsonFile) {
+      writeFileSync(
+        jsonFile,
+        JSON.stringify({
+          build: production ? 'production' : 'development',
+          chromium: chromiumPath,
+          results,
+        }),
+      );
+    }
   } finally {
     await browser.close().catch(() => undefined);
     if (args.has('--start')) {

@@ -63,6 +63,7 @@ export const state = {
   logFile: join(artifacts, 'portal.log'),
   browser: undefined,
   page: undefined,
+  config: undefined, // { path, text } of app-config.e2e.yaml
   stopping: new AbortController(),
 };
 
@@ -204,12 +205,59 @@ async function waitFor(name, url, check, deadline) {
   );
 }
 
-export async function startPortal() {
+/**
+ * Who the guest sign-in signs in from now on: `userEntityRef` (a user the
+ * catalog does not know holds no group, and so only the claims of that
+ * ref), or the portal's own guest again when undefined. The backend reads
+ * its configuration files again when they change (no restart), and the
+ * guest provider reads `auth.providers.guest.userEntityRef` at each
+ * sign-in; the frontend's dev server rebuilds and reloads open pages.
+ */
+export function setGuestUser(userEntityRef) {
+  assert.ok(state.config, 'the portal is not started');
+  const extra = userEntityRef
+    ? [
+        'auth:',
+        '  providers:',
+        '    guest:',
+        `      userEntityRef: ${JSON.stringify(userEntityRef)}`,
+        '',
+      ].join('\n')
+    : '';
+  writeFileSync(state.config.path, state.config.text + extra);
+}
+
+/**
+ * Builds the app as a deployment does (packages/app/dist: minified, React's
+ * production build); the backend's app plugin serves it. About 90 s.
+ */
+export function buildApp() {
+  const started = Date.now();
+  execFileSync(
+    process.execPath,
+    [join(root, 'node_modules', '.bin', 'backstage-cli'), 'package', 'build'],
+    {
+      cwd: join(root, 'packages', 'app'),
+      timeout: 600_000,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, FORCE_COLOR: '0' },
+    },
+  );
+  log(`built packages/app in ${((Date.now() - started) / 1000).toFixed(0)} s`);
+}
+
+/**
+ * Starts the portal. By default as `npm start` does (`repo start`: the
+ * backend and the frontend's development server). With `production`, the
+ * backend alone (`package start` in packages/backend), serving the app
+ * built by buildApp() from its own origin, as a deployed portal does.
+ */
+export async function startPortal({ production = false } = {}) {
   const tmp = mkdtempSync(join(tmpdir(), 'kargo-e2e-'));
   state.tmp = tmp;
   const [backendPort, appPort] = await freePorts(2);
   const backendUrl = `http://127.0.0.1:${backendPort}`;
-  const appUrl = `http://127.0.0.1:${appPort}`;
+  const appUrl = production ? backendUrl : `http://127.0.0.1:${appPort}`;
   const demoDir = join(tmp, 'data', 'demo');
 
   const setup = execFileSync(
@@ -234,9 +282,9 @@ export async function startPortal() {
 
   const q = JSON.stringify; // JSON strings are YAML strings
   const config = join(tmp, 'app-config.e2e.yaml');
-  writeFileSync(
-    config,
-    [
+  state.config = {
+    path: config,
+    text: [
       '# Written by e2e/portal.e2e.mjs: the portal on loopback ports, with its',
       '# data in a temporary folder.',
       'app:',
@@ -260,7 +308,8 @@ export async function startPortal() {
       `    root: ${q(demoDir)}`,
       '',
     ].join('\n'),
-  );
+  };
+  writeFileSync(config, state.config.text);
 
   mkdirSync(artifacts, { recursive: true });
   const out = openSync(state.logFile, 'w');
@@ -272,14 +321,18 @@ export async function startPortal() {
       process.execPath,
       [
         join(root, 'node_modules', '.bin', 'backstage-cli'),
-        'repo',
-        'start',
+        ...(production ? ['package', 'start'] : ['repo', 'start']),
         '--config',
         join(root, 'app-config.yaml'),
         '--config',
         config,
       ],
-      { cwd: root, env, detached: true, stdio: ['ignore', out, out] },
+      {
+        cwd: production ? join(root, 'packages', 'backend') : root,
+        env,
+        detached: true,
+        stdio: ['ignore', out, out],
+      },
     );
   } finally {
     closeSync(out);
@@ -365,4 +418,18 @@ export function kargoApi(backendUrl, token, timeoutMs) {
     assert.ok(response.ok, `${method} ${path}: ${response.status} ${text}`);
     return JSON.parse(text);
   };
+}
+
+/**
+ * Signs in with the guest provider as the app does, from the test: the
+ * Backstage identity (`token`, `identity.userEntityRef` and
+ * `identity.ownershipEntityRefs`).
+ */
+export async function guestSignIn(backendUrl, timeoutMs) {
+  const response = await fetch(`${backendUrl}/api/auth/guest/refresh`, {
+    signal: AbortSignal.timeout(timeoutMs),
+  });
+  const text = await response.text();
+  assert.ok(response.ok, `guest sign-in: ${response.status} ${text}`);
+  return JSON.parse(text).backstageIdentity;
 }

@@ -12,6 +12,16 @@ export interface Config {
       manifests?: string[];
     };
 
+    notifications?: {
+      /**
+       * Backstage notifications on failed Promotions and verifications (to
+       * the owners of the linked entities) and approval requests (to the
+       * approvers). Default true; needs the notifications backend.
+       * @visibility backend
+       */
+      enabled?: boolean;
+    };
+
     /**
      * Credentials for container registries, Helm chart repositories and Git
      * hosts, like Kargo's credential Secrets. The first entry of the right
@@ -80,6 +90,28 @@ export interface Config {
         /** Other `host[:port]` names the registry is known by in subscriptions. */
         hostAliases?: string[];
       };
+    };
+
+    /**
+     * Pipelines kept in entities' repositories: the manifests a catalog
+     * entity's `kargo.akuity.io/manifests: url:https://…` annotation points
+     * at are read through Backstage's UrlReader (`integrations`,
+     * `backend.reading.allow`) and applied, each entity only to the projects
+     * its `kargo.akuity.io/project` annotation names.
+     */
+    manifestSources?: {
+      /**
+       * Set false to read no entity's manifests (the sync route then
+       * answers 404). Default true.
+       * @visibility backend
+       */
+      enabled?: boolean;
+      /**
+       * How often every annotated entity's file is read (unchanged files
+       * cost a conditional read, no apply), as a duration. Default `1m0s`.
+       * @visibility backend
+       */
+      frequency?: string;
     };
 
     /** Warehouse discovery. */

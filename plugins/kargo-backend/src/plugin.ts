@@ -2,7 +2,10 @@ import {
   coreServices,
   createBackendPlugin,
 } from '@backstage/backend-plugin-api';
+import { actionsRegistryServiceRef } from '@backstage/backend-plugin-api/alpha';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
+import { notificationService } from '@backstage/plugin-notifications-node';
+import { signalsServiceRef } from '@backstage/plugin-signals-node';
 import type { Permission } from '@backstage/plugin-permission-common';
 import {
   kargoPermissions,
@@ -43,6 +46,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { LinkedEntityOwners } from './catalog/LinkedEntityOwners';
+import { ProjectChangeSignals } from './live/ProjectChangeSignals';
+import { KargoNotifier } from './notifications';
 import { ExtensionRegistry } from './extensions/ExtensionRegistry';
 import {
   kargoStagePermissionResourceRef,
@@ -50,9 +55,12 @@ import {
   StageResourceLoader,
 } from './permissions';
 import { ManifestApplier } from './manifests';
+import { startManifestSourceSync } from './manifestSources';
 import { EntityPipelineLoader } from './service/EntityPipelineLoader';
 import { ManifestBootstrapper } from './service/ManifestBootstrapper';
 import { createRouter } from './service/router';
+import { KargoOperations } from './service/KargoOperations';
+import { registerKargoActions } from './actions/registerKargoActions';
 import { createWebhookRouter } from './service/createWebhookRouter';
 import { ProjectConfigReconciler } from './projects/ProjectConfigReconciler';
 import { ConfigSecretsProvider } from './secrets';
@@ -98,6 +106,10 @@ export const kargoPlugin = createBackendPlugin({
         scheduler: coreServices.scheduler,
         lifecycle: coreServices.lifecycle,
         discovery: coreServices.discovery,
+        urlReader: coreServices.urlReader,
+        actionsRegistry: actionsRegistryServiceRef,
+        signals: signalsServiceRef,
+        notifications: notificationService,
       },
       async init(deps) {
         const { config, logger, database, httpRouter } = deps;
@@ -114,13 +126,31 @@ export const kargoPlugin = createBackendPlugin({
           );
         }
 
-        const store = await DatabaseKargoStore.create({ database });
+        // Open pages re-read a project when its resources change.
+        const projectSignals = new ProjectChangeSignals({
+          signals: deps.signals,
+          logger,
+        });
+        deps.lifecycle.addShutdownHook(() => projectSignals.stop());
+        const store = await DatabaseKargoStore.create({
+          database,
+          onChange: projectSignals.changed,
+        });
         // Freezes and promotion windows, in front of every Promotion.
         const freezes = new DatabaseFreezes(await database.getClient());
         const gate = new PromotionGate(store, freezes);
         // Stage permissions are decided per Stage: policies may answer with
         // conditions (project, name, labels, owners of linked entities).
         const owners = new LinkedEntityOwners(deps.catalog, deps.auth);
+        const notifier =
+          config.getOptionalBoolean('kargo.notifications.enabled') === false
+            ? undefined
+            : new KargoNotifier({
+                notifications: deps.notifications,
+                links: owners,
+                store,
+                logger,
+              });
         const stageResources = new StageResourceLoader(store, owners);
         deps.permissionsRegistry.addResourceType({
           resourceRef: kargoStagePermissionResourceRef,
@@ -135,6 +165,8 @@ export const kargoPlugin = createBackendPlugin({
         // created through the promote endpoint (the engine starts below).
         const promotionQueue = new DatabasePromotionQueue(
           await database.getClient(),
+          undefined,
+          projectSignals.changed,
         );
         let wakePromotions = () => {};
         let touchStages = async (
@@ -193,6 +225,7 @@ export const kargoPlugin = createBackendPlugin({
               gitHomeDir,
               reviews,
               argocd,
+              onApprovalRequested: notifier?.approvalRequested,
             }),
             ...steps.all(),
           ]),
@@ -209,6 +242,7 @@ export const kargoPlugin = createBackendPlugin({
           afterRun: () => pokeStages(),
           gate,
           prune: () => reviews.prune(),
+          onPromotionEnded: notifier?.promotionEnded,
         });
         wakePromotions = () => void promotions.engine.poke();
         deps.lifecycle.addShutdownHook(async () => {
@@ -234,6 +268,7 @@ export const kargoPlugin = createBackendPlugin({
           lifecycle: deps.lifecycle,
           wakePromotions,
           gate,
+          onVerificationEnded: notifier?.verificationEnded,
           promote: (project, stage, request, actor) =>
             promotions.service.create(project, stage, request, actor),
         });
@@ -276,35 +311,54 @@ export const kargoPlugin = createBackendPlugin({
           path: '/webhooks',
           allow: 'unauthenticated',
         });
+        // Pipelines kept in entities' repositories (kargo.akuity.io/manifests).
+        const manifestSources = await startManifestSourceSync({
+          ...deps,
+          applier,
+        });
+        const pipelines = new EntityPipelineLoader(
+          store,
+          deps.catalog,
+          manifestSources,
+        );
+        const stageService = new StageService({
+          store,
+          touch: stages.touch,
+          promote: (project, stage, request, actor) =>
+            promotions.service.create(project, stage, request, actor),
+        });
+        // Promote, approve and review: one path (permissions, gates, audit)
+        // for the API and for the actions registry.
+        const operations = new KargoOperations({
+          permissions: deps.permissions,
+          auditor: deps.auditor,
+          promotions: promotions.service,
+          stages: stageService,
+          reviews: new PromotionReviewService(
+            store,
+            reviews,
+            owners,
+            async (project, stage) => {
+              await promotionQueue.wakeStage(project, stage);
+              wakePromotions();
+            },
+          ),
+          userInfo: deps.userInfo,
+        });
         httpRouter.use(
           await createRouter({
             store,
             applier,
-            pipelines: new EntityPipelineLoader(store, deps.catalog),
+            pipelines,
             httpAuth: deps.httpAuth,
-            permissions: deps.permissions,
-            auditor: deps.auditor,
+            operations,
             refreshWarehouse: (project, name) =>
               warehouses.refresh(project, name),
             promotions: promotions.service,
-            stages: new StageService({
-              store,
-              touch: stages.touch,
-              promote: (project, stage, request, actor) =>
-                promotions.service.create(project, stage, request, actor),
-            }),
+            stages: stageService,
             analysisRuns: stages.analysisRuns,
+            manifestSources,
             auditTrail: new StageAuditTrail(store, reviews, freezes),
-            reviews: new PromotionReviewService(
-              store,
-              reviews,
-              owners,
-              async (project, stage) => {
-                await promotionQueue.wakeStage(project, stage);
-                wakePromotions();
-              },
-            ),
-            userInfo: deps.userInfo,
             freezes: {
               store: freezes,
               // Shown on the Stages at once; once lifted, their
@@ -317,6 +371,12 @@ export const kargoPlugin = createBackendPlugin({
             logger,
           }),
         );
+        registerKargoActions({
+          actionsRegistry: deps.actionsRegistry,
+          operations,
+          store,
+          pipelines,
+        });
         httpRouter.addAuthPolicy({ path: '/health', allow: 'unauthenticated' });
       },
     });

@@ -13,3 +13,4 @@ export * from './api/types';
 export * from './client';
 export * from './durations';
 export * from './promotionWindows';
+export * from './signals';

@@ -16,7 +16,7 @@ import { splitAnnotation } from '../service/EntityPipelineLoader';
 /** Who owns what, per project, is read from the catalog at most this often. */
 const LINKS_TTL_MS = 30_000;
 
-type Link = { owners: string[]; stages?: string[] };
+type Link = { entityRef: string; owners: string[]; stages?: string[] };
 
 function ownersOf(entity: Entity): string[] {
   const related = (entity.relations ?? [])
@@ -52,13 +52,23 @@ export class LinkedEntityOwners {
 
   /** Entity refs of the owners of the entities linked to the Stage. */
   async of(project: string, stage: string): Promise<string[]> {
-    const byProject = await this.linksByProject();
     const owners = new Set<string>();
-    for (const link of byProject.get(project) ?? []) {
-      if (link.stages?.length && !link.stages.includes(stage)) continue;
+    for (const link of await this.linksOf(project, stage)) {
       link.owners.forEach(o => owners.add(o));
     }
     return [...owners];
+  }
+
+  /** Refs of the catalog entities linked to the Stage (their pages show it). */
+  async entitiesOf(project: string, stage: string): Promise<string[]> {
+    return (await this.linksOf(project, stage)).map(l => l.entityRef);
+  }
+
+  private async linksOf(project: string, stage: string): Promise<Link[]> {
+    const byProject = await this.linksByProject();
+    return (byProject.get(project) ?? []).filter(
+      link => !link.stages?.length || link.stages.includes(stage),
+    );
   }
 
   private linksByProject(): Promise<Map<string, Link[]>> {
@@ -97,6 +107,7 @@ export class LinkedEntityOwners {
       const annotations = entity.metadata.annotations ?? {};
       const stages = splitAnnotation(annotations[KARGO_STAGES_ANNOTATION]);
       const link = {
+        entityRef: stringifyEntityRef(entity),
         owners: ownersOf(entity),
         ...(stages.length ? { stages } : {}),
       };

@@ -71,32 +71,49 @@ function describe(key: ResourceKey): string {
     : `${key.kind} "${key.name}"`;
 }
 
+/**
+ * Told of every write with the project it touched (inside a transaction:
+ * before the commit, so listeners that publish should wait a moment).
+ */
+export type StoreChangeListener = (project: string, kind: KargoKind) => void;
+
 /** The knex implementation of {@link KargoStore}, for SQLite and PostgreSQL. */
 export class DatabaseKargoStore implements KargoStore {
   static async create(options: {
     database: DatabaseService;
+    onChange?: StoreChangeListener;
   }): Promise<DatabaseKargoStore> {
     const client = await options.database.getClient();
     if (!options.database.migrations?.skip) {
       await client.migrate.latest({ directory: migrationsDir });
     }
-    return new DatabaseKargoStore(client);
+    return new DatabaseKargoStore(client, options.onChange);
   }
 
   /** A store over an open client or transaction (migrations already run). */
-  static fromClient(db: Knex | Knex.Transaction): DatabaseKargoStore {
-    return new DatabaseKargoStore(db);
+  static fromClient(
+    db: Knex | Knex.Transaction,
+    onChange?: StoreChangeListener,
+  ): DatabaseKargoStore {
+    return new DatabaseKargoStore(db, onChange);
   }
 
-  private constructor(private readonly db: Knex | Knex.Transaction) {}
+  private constructor(
+    private readonly db: Knex | Knex.Transaction,
+    private readonly onChange?: StoreChangeListener,
+  ) {}
 
   async transaction<T>(fn: (store: KargoStore) => Promise<T>): Promise<T> {
     if (this.db.isTransaction) {
       return fn(this);
     }
     return (this.db as Knex).transaction(trx =>
-      fn(new DatabaseKargoStore(trx)),
+      fn(new DatabaseKargoStore(trx, this.onChange)),
     );
+  }
+
+  private changed(key: { kind: KargoKind; project: string }) {
+    this.onChange?.(key.project, key.kind);
   }
 
   async getResource(key: ResourceKey): Promise<StoredResource | undefined> {
@@ -266,6 +283,7 @@ export class DatabaseKargoStore implements KargoStore {
       }
       throw error;
     }
+    this.changed(key);
     return fromRow(row);
   }
 
@@ -331,11 +349,14 @@ export class DatabaseKargoStore implements KargoStore {
     const count = await this.db(TABLE)
       .where({ kind: key.kind, project: key.project, name: key.name })
       .delete();
+    if (count > 0) this.changed(key);
     return count > 0;
   }
 
   async deleteProject(project: string): Promise<number> {
-    return this.db(TABLE).where('project', project).delete();
+    const count = await this.db(TABLE).where('project', project).delete();
+    if (count > 0) this.changed({ kind: 'Project', project });
+    return count;
   }
 
   /**
@@ -394,6 +415,7 @@ export class DatabaseKargoStore implements KargoStore {
         throw error;
       }
       if (updated === 1) {
+        this.changed(key);
         const written = await this.getResource(key);
         return written!;
       }

@@ -1,6 +1,9 @@
 import { deleteOrphans } from './deleteOrphans';
 import { Knex } from 'knex';
-import { DatabaseKargoStore } from './DatabaseKargoStore';
+import {
+  DatabaseKargoStore,
+  type StoreChangeListener,
+} from './DatabaseKargoStore';
 import { DatabaseStageQueue } from './DatabaseStageQueue';
 import type { StageQueue } from './StageQueue';
 import type { KargoStore } from './KargoStore';
@@ -37,6 +40,8 @@ export class DatabasePromotionQueue implements PromotionQueue {
   constructor(
     private readonly db: Knex | Knex.Transaction,
     private readonly clock: () => number = Date.now,
+    /** Passed to the stores of its transactions (live updates). */
+    private readonly onChange?: StoreChangeListener,
   ) {}
 
   async transaction<T>(
@@ -48,15 +53,15 @@ export class DatabasePromotionQueue implements PromotionQueue {
   ): Promise<T> {
     if (this.db.isTransaction) {
       return fn(
-        DatabaseKargoStore.fromClient(this.db),
+        DatabaseKargoStore.fromClient(this.db, this.onChange),
         this,
         new DatabaseStageQueue(this.db, this.clock),
       );
     }
     return (this.db as Knex).transaction(trx =>
       fn(
-        DatabaseKargoStore.fromClient(trx),
-        new DatabasePromotionQueue(trx, this.clock),
+        DatabaseKargoStore.fromClient(trx, this.onChange),
+        new DatabasePromotionQueue(trx, this.clock, this.onChange),
         new DatabaseStageQueue(trx, this.clock),
       ),
     );

@@ -8,7 +8,10 @@ export type {
   ResourceKey,
   StoredResource,
 } from './KargoStore';
-export { DatabaseKargoStore } from './DatabaseKargoStore';
+export {
+  DatabaseKargoStore,
+  type StoreChangeListener,
+} from './DatabaseKargoStore';
 export type { DiscoveryClaim, DiscoveryQueue } from './DiscoveryQueue';
 export { DatabaseDiscoveryQueue } from './DatabaseDiscoveryQueue';
 export type {

@@ -54,7 +54,7 @@ type Doc = {
 };
 
 /** `document 2 (Stage demo/dev)`: how errors point at one document. */
-function docLabel(index: number, raw: unknown): string {
+export function docLabel(index: number, raw: unknown): string {
   const obj = (raw ?? {}) as { kind?: unknown; metadata?: JsonObject };
   const kind = typeof obj.kind === 'string' ? obj.kind : undefined;
   const ns = obj.metadata?.namespace;

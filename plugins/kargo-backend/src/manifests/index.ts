@@ -1,4 +1,4 @@
-export { ManifestApplier, type ApplyMode } from './ManifestApplier';
+export { ManifestApplier, docLabel, type ApplyMode } from './ManifestApplier';
 export { toManifest, keyOf } from './conversion';
 export { originsOf, upstreamStagesOf } from './references';
 export { orderStages } from './stageOrder';

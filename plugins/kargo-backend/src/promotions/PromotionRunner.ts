@@ -51,6 +51,11 @@ export type PromotionRunnerOptions = {
   clock?: () => number;
   /** Freezes and promotion windows: a queued Promotion waits while closed. */
   gate?: PromotionGate;
+  /**
+   * Told once a Promotion's terminal phase is committed (notifications).
+   * Must not throw or wait: the engine does not wait for it.
+   */
+  onEnded?: (promotion: StoredResource, status: JsonObject) => void;
 };
 
 type State = {
@@ -309,80 +314,92 @@ export class PromotionRunner {
   ): Promise<boolean> {
     // Read before the fenced transaction (its own connection; SQLite has one).
     const gate = await this.options.gate?.check(claim.project, claim.stage);
-    return this.fenced(claim, log, async (store, queue, stages) => {
-      const stage = await store.getResource({
-        kind: 'Stage',
-        project: claim.project,
-        name: claim.stage,
-      });
-      // A freeze or closed window outlasts a verification: say it first.
-      const blocked =
-        gate?.blockedBy || (stage ? promotionBlockedBy(stage) : undefined);
-      if (blocked) {
-        // Kargo: verification blocks the queue. The Stage's reconciliation
-        // wakes the engine when it ends; the release is the fallback.
-        const message = `waiting: ${blocked}`;
-        if (s.status.message !== message) {
-          s.status.message = message;
+    let endedEarly = false;
+    const started = await this.fenced(
+      claim,
+      log,
+      async (store, queue, stages) => {
+        const stage = await store.getResource({
+          kind: 'Stage',
+          project: claim.project,
+          name: claim.stage,
+        });
+        // A freeze or closed window outlasts a verification: say it first.
+        const blocked =
+          gate?.blockedBy || (stage ? promotionBlockedBy(stage) : undefined);
+        if (blocked) {
+          // Kargo: verification blocks the queue. The Stage's reconciliation
+          // wakes the engine when it ends; the release is the fallback.
+          const message = `waiting: ${blocked}`;
+          if (s.status.message !== message) {
+            s.status.message = message;
+            await store.updateStatus(
+              { kind: 'Promotion', project: claim.project, name: claim.name },
+              s.status,
+            );
+          }
+          // The Stage's next reconciliation wakes this Promotion as soon as
+          // the gate is open (after this release: no wake-up is missed).
+          await stages.touch([{ project: claim.project, name: claim.stage }]);
+          // A freeze or closed window lasts: the Stage's reconciliation wakes
+          // this Promotion when it lifts or opens; the release is the fallback.
+          await queue.update(claim, this.options.owner, {
+            release: {
+              notBefore:
+                this.clock() +
+                (gate?.blockedBy ? GATED_RECHECK_MS : GATE_RECHECK_MS),
+            },
+          });
+          return false;
+        }
+        const freight = await store.getFreight(
+          claim.project,
+          String(s.promotion.spec.freight),
+        );
+        const cannotStart = this.cannotStart(s, claim.stage, stage, freight);
+        if (cannotStart || !stage || !freight) {
+          Object.assign(s.status, cannotStart);
+          s.status.finishedAt = new Date(this.clock()).toISOString();
           await store.updateStatus(
             { kind: 'Promotion', project: claim.project, name: claim.name },
             s.status,
           );
+          await queue.update(claim, this.options.owner, { done: true });
+          endedEarly = true;
+          return false;
         }
-        // The Stage's next reconciliation wakes this Promotion as soon as
-        // the gate is open (after this release: no wake-up is missed).
-        await stages.touch([{ project: claim.project, name: claim.stage }]);
-        // A freeze or closed window lasts: the Stage's reconciliation wakes
-        // this Promotion when it lifts or opens; the release is the fallback.
-        await queue.update(claim, this.options.owner, {
-          release: {
-            notBefore:
-              this.clock() +
-              (gate?.blockedBy ? GATED_RECHECK_MS : GATE_RECHECK_MS),
-          },
+        const target = freightReference(freight);
+        Object.assign(s.status, {
+          phase: 'Running',
+          message: undefined,
+          startedAt: new Date(this.clock()).toISOString(),
+          freight: target,
+          freightCollection: nextCollection(stage, target),
+          currentStep: 0,
+          stepExecutionMetadata: [],
+          state: {},
         });
-        return false;
-      }
-      const freight = await store.getFreight(
-        claim.project,
-        String(s.promotion.spec.freight),
-      );
-      const cannotStart = this.cannotStart(s, claim.stage, stage, freight);
-      if (cannotStart || !stage || !freight) {
-        Object.assign(s.status, cannotStart);
-        s.status.finishedAt = new Date(this.clock()).toISOString();
+        delete s.status.message;
+        delete s.status.healthChecks;
         await store.updateStatus(
           { kind: 'Promotion', project: claim.project, name: claim.name },
           s.status,
         );
-        await queue.update(claim, this.options.owner, { done: true });
-        return false;
-      }
-      const target = freightReference(freight);
-      Object.assign(s.status, {
-        phase: 'Running',
-        message: undefined,
-        startedAt: new Date(this.clock()).toISOString(),
-        freight: target,
-        freightCollection: nextCollection(stage, target),
-        currentStep: 0,
-        stepExecutionMetadata: [],
-        state: {},
-      });
-      delete s.status.message;
-      delete s.status.healthChecks;
-      await store.updateStatus(
-        { kind: 'Promotion', project: claim.project, name: claim.name },
-        s.status,
-      );
-      await markStagePromoting(
-        store,
-        stages,
-        s.promotion,
-        target as unknown as JsonObject,
-      );
-      return true;
-    });
+        await markStagePromoting(
+          store,
+          stages,
+          s.promotion,
+          target as unknown as JsonObject,
+        );
+        return true;
+      },
+    );
+    if (endedEarly) this.ended(s);
+    return started;
+  }
+
+  private ended(s: State) {
+    this.options.onEnded?.(s.promotion, s.status);
   }
 
   private async runStep(
@@ -681,6 +698,7 @@ export class PromotionRunner {
       await recordPromotionOutcome(store, stages, s.promotion, s.status, now);
       await queue.update(claim, this.options.owner, { done: true });
     });
+    this.ended(s);
     await rm(workDir, { recursive: true, force: true });
   }
 }

@@ -13,7 +13,10 @@ import type { KargoStore, PromotionQueue } from '../database';
 import { PromotionEngine } from './PromotionEngine';
 import type { PromotionExpressions } from './PromotionExpressions';
 import type { PromotionGate } from './PromotionGate';
-import { PromotionRunner } from './PromotionRunner';
+import {
+  PromotionRunner,
+  type PromotionRunnerOptions,
+} from './PromotionRunner';
 import { PromotionService } from './PromotionService';
 import type { StepRegistry } from './StepRegistry';
 
@@ -38,6 +41,8 @@ export async function startPromotionEngine(options: {
   gate?: PromotionGate;
   /** More clean-up for the watchdog (rows of finished Promotions' tables). */
   prune?: () => Promise<unknown>;
+  /** Told when a Promotion ends (see PromotionRunnerOptions.onEnded). */
+  onPromotionEnded?: PromotionRunnerOptions['onEnded'];
 }) {
   const { config, logger, store, queue, scheduler } = options;
   const workRoot =
@@ -60,6 +65,7 @@ export async function startPromotionEngine(options: {
     leaseMs,
     logger,
     gate: options.gate,
+    onEnded: options.onPromotionEnded,
   });
   const engine = new PromotionEngine({
     queue,

@@ -4,8 +4,10 @@ import { InputError, NotFoundError } from '@backstage/errors';
 import type { CatalogService } from '@backstage/plugin-catalog-node';
 import {
   EntityPipelineResponse,
+  KARGO_MANIFESTS_ANNOTATION,
   KARGO_PROJECT_ANNOTATION,
   KARGO_STAGES_ANNOTATION,
+  ManifestSourceStatus,
   ProjectPipeline,
 } from '@kargo-backstage/plugin-kargo-common';
 import type { KargoStore, StoredResource } from '../database';
@@ -48,12 +50,19 @@ function withCurrentFreightOnly(stage: StoredResource) {
 /**
  * Builds what an entity's Promotions tab shows, in one answer: the projects
  * its annotations name, with their Stages, Warehouses, current Freight and
- * recent Promotions.
+ * recent Promotions, and how the sync of its manifests went.
  */
 export class EntityPipelineLoader {
+  /**
+   * @param manifestSources - the sync state of entities' manifests
+   *   (`kargo.akuity.io/manifests`); without it, none is shown.
+   */
   constructor(
     private readonly store: KargoStore,
     private readonly catalog: CatalogService,
+    private readonly manifestSources?: {
+      statusOf(ref: string, location: string): Promise<ManifestSourceStatus>;
+    },
   ) {}
 
   async load(
@@ -74,12 +83,18 @@ export class EntityPipelineLoader {
     }
     const stageFilter = splitAnnotation(annotations[KARGO_STAGES_ANNOTATION]);
     const filter = stageFilter.length ? new Set(stageFilter) : undefined;
+    const location = annotations[KARGO_MANIFESTS_ANNOTATION];
     return {
       entityRef: ref,
       ...(filter ? { stageFilter } : {}),
       projects: await Promise.all(
         projects.map(p => this.loadProject(p, filter)),
       ),
+      ...(location && this.manifestSources
+        ? {
+            manifestSource: await this.manifestSources.statusOf(ref, location),
+          }
+        : {}),
     };
   }
 

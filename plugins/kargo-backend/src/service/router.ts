@@ -1,39 +1,27 @@
 import type {
-  AuditorService,
   HttpAuthService,
   LoggerService,
-  PermissionsService,
-  UserInfoService,
 } from '@backstage/backend-plugin-api';
-import {
-  InputError,
-  NotAllowedError,
-  NotFoundError,
-  toError,
-} from '@backstage/errors';
-import {
-  AuthorizeResult,
-  BasicPermission,
-  ResourcePermission,
-} from '@backstage/plugin-permission-common';
+import { InputError, NotFoundError } from '@backstage/errors';
+import { ResourcePermission } from '@backstage/plugin-permission-common';
 import {
   ApplyResult,
   KARGO_STAGE_RESOURCE_TYPE,
   KargoKind,
   KargoManifest,
   ManifestParseError,
+  ManifestSourceStatus,
   kargoFreezeManagePermission,
   kargoFreightApprovePermission,
   kargoProjectReadPermission,
   kargoPromotionAbortPermission,
-  kargoPromotionReviewPermission,
   kargoResourceManagePermission,
   kargoStagePromotePermission,
-  kargoStageResourceRef,
   kargoWarehouseRefreshPermission,
   parseManifests,
   apiVersionOf,
 } from '@kargo-backstage/plugin-kargo-common';
+import { stringifyEntityRef } from '@backstage/catalog-model';
 import type { JsonObject } from '@backstage/types';
 import express, { Request } from 'express';
 import Router from 'express-promise-router';
@@ -44,12 +32,15 @@ import type {
   StoredResource,
 } from '../database';
 import { ManifestApplier, toManifest } from '../manifests';
-import type { PromotionRequest } from '../promotions/PromotionCreator';
-import type { PromotionReviewService } from '../promotions/PromotionReviewService';
 import type { PromotionService } from '../promotions/PromotionService';
 import type { StageAuditTrail } from '../stages/StageAuditTrail';
 import type { StageService } from '../stages/StageService';
 import { EntityPipelineLoader } from './EntityPipelineLoader';
+import type { ManifestSourceSync } from '../manifestSources';
+import { actorOf as actorOfCredentials, onStage } from './KargoAccess';
+import type { Caller, PermissionCheck } from './KargoAccess';
+import type { KargoOperations } from './KargoOperations';
+import { promotionRequestOf } from './promotionRequest';
 import { listFreightForStage } from '../stages/freightForStage';
 import {
   decodeContinue,
@@ -57,14 +48,6 @@ import {
   parseLimit,
   parseList,
 } from './paging';
-
-/** A plain permission, or a Stage permission on one Stage. */
-type PermissionCheck =
-  | BasicPermission
-  | {
-      permission: ResourcePermission<typeof KARGO_STAGE_RESOURCE_TYPE>;
-      resourceRef: string;
-    };
 
 /** Kargo's body limit for `/resources`. */
 const RESOURCES_BODY_LIMIT = '4mb';
@@ -90,8 +73,8 @@ export type RouterOptions = {
   applier: ManifestApplier;
   pipelines: EntityPipelineLoader;
   httpAuth: HttpAuthService;
-  permissions: PermissionsService;
-  auditor: AuditorService;
+  /** Permission checks, audit, and the changes shared with the actions. */
+  operations: KargoOperations;
   /** Asks for a Warehouse's discovery now; false if it does not exist. */
   refreshWarehouse(project: string, name: string): Promise<boolean>;
   promotions: PromotionService;
@@ -103,12 +86,10 @@ export type RouterOptions = {
   };
   /** "Who promoted or approved what, when", per Stage. */
   auditTrail: StageAuditTrail;
-  /** Approvals and rejections of Promotions waiting for them. */
-  reviews: PromotionReviewService;
-  /** Ownership claims of reviewers (their groups). */
-  userInfo: UserInfoService;
   /** Verification AnalysisRuns, as the engine keeps them. */
   analysisRuns: { get(project: string, name: string): Promise<unknown> };
+  /** Syncs entities' manifests from Git; absent when turned off. */
+  manifestSources?: Pick<ManifestSourceSync, 'syncByRef'>;
   logger: LoggerService;
 };
 
@@ -150,36 +131,6 @@ function list(
   };
 }
 
-/**
- * The Freight a promote request names, its fields' types checked (which
- * one is given is the service's check). `origin` only where the route
- * takes it.
- */
-function promotionRequestOf(
-  body: Record<string, unknown>,
-  accepts: { origin: boolean },
-): PromotionRequest {
-  for (const field of ['freight', 'freightAlias'] as const) {
-    if (body[field] !== undefined && typeof body[field] !== 'string') {
-      throw new InputError(`${field}: must be a string`);
-    }
-  }
-  const request: PromotionRequest = {
-    freight: body.freight as string | undefined,
-    freightAlias: body.freightAlias as string | undefined,
-  };
-  if (!accepts.origin) return request;
-  const origin = body.origin as { kind?: string; name?: unknown } | undefined;
-  if (
-    origin !== undefined &&
-    (typeof origin !== 'object' || typeof origin?.name !== 'string')
-  ) {
-    throw new InputError('origin.name: must be the name of a Warehouse');
-  }
-  request.origin = origin as { kind?: string; name: string } | undefined;
-  return request;
-}
-
 function parseBody(req: Request): unknown[] {
   if (typeof req.body !== 'string' || !req.body.trim()) {
     throw new InputError(
@@ -199,83 +150,36 @@ function parseBody(req: Request): unknown[] {
 export async function createRouter(
   options: RouterOptions,
 ): Promise<express.Router> {
-  const { store, applier, pipelines, httpAuth, permissions, auditor } = options;
+  const { store, applier, pipelines, httpAuth, operations } = options;
   const { refreshWarehouse } = options;
+  const { access } = operations;
   const router = Router();
 
-  /**
-   * Every route but /health passes here: credentials, then each permission
-   * (Stage permissions per Stage, so that policies can decide by project,
-   * name, labels or ownership).
-   */
+  /** The caller of a request, for the checks and audit shared with actions. */
+  const callerOf = async (req: Request): Promise<Caller> => ({
+    credentials: await httpAuth.credentials(req),
+    request: req,
+  });
+  /** Every route but /health passes here: credentials, then permissions. */
   const authorize = async (req: Request, ...checks: PermissionCheck[]) => {
     const credentials = await httpAuth.credentials(req);
-    if (!checks.length) return credentials;
-    const decisions = await permissions.authorize(
-      checks.map(c =>
-        'resourceRef' in c ? c : { permission: c as BasicPermission },
-      ),
-      { credentials },
-    );
-    decisions.forEach((decision, i) => {
-      if (decision.result !== AuthorizeResult.ALLOW) {
-        const check = checks[i];
-        throw new NotAllowedError(
-          'resourceRef' in check
-            ? `You are not allowed to do this to Stage "${check.resourceRef}" (${check.permission.name})`
-            : `You are not allowed to do this (${check.name})`,
-        );
-      }
-    });
+    await access.authorize(credentials, ...checks);
     return credentials;
   };
   const read = (req: Request) => authorize(req, kargoProjectReadPermission);
-  /** A permission on one Stage. */
-  const onStage = (
-    permission: ResourcePermission<typeof KARGO_STAGE_RESOURCE_TYPE>,
-    project: string,
-    stage: string,
-  ): PermissionCheck => ({
-    permission,
-    resourceRef: kargoStageResourceRef(project, stage),
-  });
-  /** The Stage a Promotion is for (read permission first: no leak by 404). */
   const stageOfPromotion = async (
     req: Request,
     project: string,
     name: string,
-  ) => {
-    await read(req);
-    const promotion = await options.promotions.get(project, name);
-    return String(promotion.stage ?? promotion.spec.stage);
-  };
-
-  /**
-   * Every state change: audited (who, when, what, and whether it was
-   * allowed and worked), then permission-checked, then done.
-   */
+  ) =>
+    operations.stageOfPromotion(await httpAuth.credentials(req), project, name);
+  /** See {@link KargoAccess.audited}. */
   const audited = async <T>(
     req: Request,
     event: { eventId: string; permission: PermissionCheck[]; meta: JsonObject },
     act: () => Promise<T>,
     outcome: (result: T) => JsonObject,
-  ): Promise<T> => {
-    const auditEvent = await auditor.createEvent({
-      eventId: event.eventId,
-      severityLevel: 'medium',
-      request: req,
-      meta: event.meta,
-    });
-    try {
-      await authorize(req, ...event.permission);
-      const result = await act();
-      await auditEvent.success({ meta: outcome(result) });
-      return result;
-    } catch (error) {
-      await auditEvent.fail({ error: toError(error) });
-      throw error;
-    }
-  };
+  ): Promise<T> => access.audited(await callerOf(req), event, act, outcome);
 
   /** Writes of manifests: all or nothing. */
   const change = (
@@ -295,18 +199,8 @@ export async function createRouter(
     );
 
   /** Kargo's actor string for the caller: their entity ref, or the service. */
-  const actorOf = async (req: Request) => {
-    const credentials = await httpAuth.credentials(req);
-    const principal = credentials.principal as {
-      type: string;
-      userEntityRef?: string;
-      subject?: string;
-    };
-    return (
-      principal.userEntityRef ??
-      `${principal.type}:${principal.subject ?? 'unknown'}`
-    );
-  };
+  const actorOf = async (req: Request) =>
+    actorOfCredentials(await httpAuth.credentials(req));
 
   /**
    * Applies the body's manifests. Creating a Promotion this way is a
@@ -517,22 +411,11 @@ export async function createRouter(
     express.json(),
     async (req, res) => {
       const { project, stage } = req.params;
-      const body = (req.body ?? {}) as Record<string, unknown>;
-      const promotion = await audited(
-        req,
-        {
-          eventId: 'promotion-create',
-          permission: [onStage(kargoStagePromotePermission, project, stage)],
-          meta: { project, stage, request: body as JsonObject },
-        },
-        async () =>
-          options.promotions.create(
-            project,
-            stage,
-            promotionRequestOf(body, { origin: true }),
-            await actorOf(req),
-          ),
-        created => ({ promotion: created.name, freight: created.spec.freight }),
+      const promotion = await operations.promote(
+        await callerOf(req),
+        project,
+        stage,
+        (req.body ?? {}) as JsonObject,
       );
       res.status(201).json(toManifest(promotion));
     },
@@ -565,27 +448,11 @@ export async function createRouter(
       if (typeof stage !== 'string' || !stage) {
         throw new InputError('stage: the query parameter ?stage= is required');
       }
-      const approved = await audited(
-        req,
-        {
-          eventId: 'freight-approve',
-          // Kargo: approving makes Freight promotable, so it takes the
-          // promote permission too.
-          permission: [
-            onStage(kargoFreightApprovePermission, project, stage),
-            onStage(kargoStagePromotePermission, project, stage),
-          ],
-          meta: { project, freight, stage },
-        },
-        async () => {
-          return options.stages.approve(
-            project,
-            freight,
-            stage,
-            await actorOf(req),
-          );
-        },
-        f => ({ freight: f.name }),
+      const approved = await operations.approveFreight(
+        await callerOf(req),
+        project,
+        freight,
+        stage,
       );
       res.json(toManifest(approved));
     },
@@ -754,35 +621,13 @@ export async function createRouter(
       express.json(),
       async (req, res) => {
         const { project, name } = req.params;
-        const stage = await stageOfPromotion(req, project, name);
-        const review = await audited(
-          req,
-          {
-            eventId: `promotion-${path}`,
-            permission: [
-              onStage(kargoPromotionReviewPermission, project, stage),
-            ],
-            meta: { project, promotion: name, stage },
-          },
-          async () => {
-            const credentials = await httpAuth.credentials(req, {
-              allow: ['user'],
-            });
-            const info = await options.userInfo.getUserInfo(credentials);
-            const text =
-              req.body?.[decision === 'Rejected' ? 'reason' : 'comment'];
-            return options.reviews.review(
-              project,
-              name,
-              {
-                userEntityRef: info.userEntityRef,
-                claims: info.ownershipEntityRefs,
-              },
-              decision,
-              typeof text === 'string' ? text : undefined,
-            );
-          },
-          r => ({ step: r.step, ...(r.comment ? { comment: r.comment } : {}) }),
+        const text = req.body?.[decision === 'Rejected' ? 'reason' : 'comment'];
+        const review = await operations.reviewPromotion(
+          await callerOf(req),
+          project,
+          name,
+          decision,
+          typeof text === 'string' ? text : undefined,
         );
         res.json(review);
       },
@@ -977,6 +822,46 @@ export async function createRouter(
       const credentials = await read(req);
       const { kind, namespace, name } = req.params;
       res.json(await pipelines.load({ kind, namespace, name }, credentials));
+    },
+  );
+
+  /**
+   * Reads and applies the entity's `kargo.akuity.io/manifests` now (the file
+   * afresh), answering how it went; a failed sync is audited as failed and
+   * answered with its error in the status, as the entity's page shows it.
+   */
+  router.post(
+    '/v1beta1/entity/:kind/:namespace/:name/manifest-source/sync',
+    async (req, res) => {
+      const entityRef = stringifyEntityRef(req.params);
+      let status: ManifestSourceStatus | undefined;
+      try {
+        await audited(
+          req,
+          {
+            eventId: 'manifest-source-sync',
+            permission: [kargoResourceManagePermission],
+            meta: { entityRef },
+          },
+          async () => {
+            if (!options.manifestSources) {
+              throw new NotFoundError(
+                'Manifest sources are turned off (kargo.manifestSources.enabled)',
+              );
+            }
+            status = await options.manifestSources.syncByRef(
+              entityRef,
+              await httpAuth.credentials(req),
+            );
+            if (status.error) throw new Error(status.error);
+            return status;
+          },
+          s => ({ appliedCount: s.appliedCount ?? 0 }),
+        );
+      } catch (error) {
+        if (!status) throw error; // refused or not found: nothing was synced
+      }
+      res.json(status);
     },
   );
 

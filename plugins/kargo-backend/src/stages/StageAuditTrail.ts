@@ -1,4 +1,5 @@
 import type { JsonObject } from '@backstage/types';
+import type { StageAuditEntry } from '@kargo-backstage/plugin-kargo-common';
 import type {
   Freezes,
   KargoStore,
@@ -7,25 +8,6 @@ import type {
 } from '../database';
 import { CREATE_ACTOR_ANNOTATION } from '../promotions/PromotionCreator';
 import type { Rejection } from './freightAvailability';
-
-/** One decision about a Stage: who did what, when. */
-export type StageAuditEntry = {
-  at: string;
-  actor: string;
-  action:
-    | 'promoted'
-    | 'approved-promotion'
-    | 'rejected-promotion'
-    | 'approved-freight'
-    | 'rejected-freight'
-    | 'froze';
-  /** The Promotion, when the entry is about one. */
-  promotion?: string;
-  freight?: string;
-  /** A Promotion's outcome (phase), a comment or a reason. */
-  outcome?: string;
-  detail?: string;
-};
 
 /** Promotions and Freight looked at, newest first. */
 const WINDOW = 500;

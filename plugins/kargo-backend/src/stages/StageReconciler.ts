@@ -69,6 +69,14 @@ export class StageReconciler {
       onUnblocked?: (project: string, stage: string) => void;
       /** Freezes and promotion windows: shown on the Stage, stop auto-promotion. */
       gate?: PromotionGate;
+      /**
+       * Told once a verification of the Stage's Freight ends (written),
+       * not when someone aborts it. Must not throw or wait.
+       */
+      onVerificationEnded?: (
+        stage: StoredResource,
+        info: VerificationInfo,
+      ) => void;
       clock?: () => number;
     },
   ) {}
@@ -115,6 +123,9 @@ export class StageReconciler {
       ),
     );
 
+    if (verification.ended && verification.info && !verification.aborted) {
+      this.options.onVerificationEnded?.(written, verification.info);
+    }
     await this.markFreightVerified(written, now);
     if (!promotionBlockedBy(written) && !gate?.blockedBy) {
       this.options.onUnblocked?.(project, name);
@@ -160,6 +171,8 @@ export class StageReconciler {
     info?: VerificationInfo;
     nextAt?: number;
     ended?: boolean;
+    /** Ended because someone aborted it. */
+    aborted?: boolean;
   }> {
     const current = currentCollection(stage);
     if (!current || stage.status.currentPromotion) return {};
@@ -175,7 +188,7 @@ export class StageReconciler {
           actor: abort.actor,
           now,
         });
-        return { collectionId: id, info, ended: true };
+        return { collectionId: id, info, ended: true, aborted: true };
       }
       const advanced = await verifier.advance({
         stage,

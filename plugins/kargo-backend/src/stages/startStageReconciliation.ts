@@ -49,6 +49,10 @@ export async function startStageReconciliation(options: {
   wakePromotions: () => void;
   /** Freezes and promotion windows. */
   gate?: PromotionGate;
+  /** See the StageReconciler's option of that name (notifications). */
+  onVerificationEnded?: ConstructorParameters<
+    typeof StageReconciler
+  >[0]['onVerificationEnded'];
   /** Creates a Promotion as the promote endpoint does (auto-promotion). */
   promote: (
     project: string,
@@ -74,6 +78,7 @@ export async function startStageReconciliation(options: {
       secrets: options.secrets,
     }),
     gate: options.gate,
+    onVerificationEnded: options.onVerificationEnded,
     onUnblocked: (project, stage) =>
       void promotionQueue
         .wakeStage(project, stage)

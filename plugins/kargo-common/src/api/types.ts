@@ -241,6 +241,34 @@ export type KargoFreeze = {
   createdAt: string;
 };
 
+/** What a {@link StageAuditEntry} records. */
+export type StageAuditAction =
+  | 'promoted'
+  | 'approved-promotion'
+  | 'rejected-promotion'
+  | 'approved-freight'
+  | 'rejected-freight'
+  | 'froze';
+
+/**
+ * One decision about a Stage, as `getStageAudit` answers it: who (`actor`,
+ * a user entity ref, or `service:…` for a backend service) did what, when.
+ */
+export type StageAuditEntry = {
+  /** ISO 8601. */
+  at: string;
+  actor: string;
+  action: StageAuditAction;
+  /** The Promotion, when the entry is about one. */
+  promotion?: string;
+  /** The Freight's name, when the entry is about Freight. */
+  freight?: string;
+  /** A Promotion's outcome (its phase). */
+  outcome?: string;
+  /** A review's comment, a rejection's or a freeze's reason. */
+  detail?: string;
+};
+
 /** A Stage's `status.promotionWindowStatus`, as Kargo Enterprise reports it. */
 export type PromotionWindowStatusView = {
   closed: boolean;

@@ -266,6 +266,24 @@ describe('KargoClient reads', () => {
     });
   });
 
+  it("reads a Stage's audit trail", async () => {
+    const entry = {
+      at: '2026-11-26T10:00:00.000Z',
+      actor: 'user:default/ana',
+      action: 'promoted',
+      promotion: 'prod.01h',
+      freight: 'abc',
+      outcome: 'Succeeded',
+    };
+    const { client, sent } = clientAnswering({ items: [entry] });
+    const trail = await client.getStageAudit('my demo', 'prod');
+    expect(sent()).toMatchObject({
+      url: `${base}/my%20demo/stages/prod/audit`,
+      method: 'GET',
+    });
+    expect(trail.items).toEqual([entry]);
+  });
+
   it('reads the AnalysisRun of a verification', async () => {
     const { client, sent } = clientAnswering({ kind: 'AnalysisRun' });
     await client.getAnalysisRun('demo', 'dev.01h.abc1234');

@@ -8,8 +8,10 @@ import type {
   KargoList,
   KargoManifest,
   ListOptions,
+  ManifestSourceStatus,
   PromoteRequest,
   PromotionStepView,
+  StageAuditEntry,
   StageFreightList,
 } from '../api/types';
 
@@ -195,16 +197,26 @@ export class KargoClient {
     entity: { kind: string; namespace?: string; name: string },
     request?: KargoRequestOptions,
   ) {
-    const path = [
-      'entity',
-      entity.kind.toLocaleLowerCase('en-US'),
-      entity.namespace ?? 'default',
-      entity.name,
-      'pipeline',
-    ]
-      .map(enc)
-      .join('/');
-    return this.get<EntityPipelineResponse>(`/v1beta1/${path}`, {}, request);
+    return this.get<EntityPipelineResponse>(
+      `${entityPath(entity)}/pipeline`,
+      {},
+      request,
+    );
+  }
+
+  /**
+   * Reads and applies the entity's `kargo.akuity.io/manifests` now; answers
+   * how it went (a failed sync answers its `error`, as the pipeline does).
+   */
+  syncManifestSource(
+    entity: { kind: string; namespace?: string; name: string },
+    request?: KargoRequestOptions,
+  ) {
+    return this.post<ManifestSourceStatus>(
+      `${entityPath(entity)}/manifest-source/sync`,
+      undefined,
+      request,
+    );
   }
 
   /** The steps of a Promotion with their status, outputs and logs. */
@@ -227,6 +239,18 @@ export class KargoClient {
   getAnalysisRun(project: string, name: string, request?: KargoRequestOptions) {
     return this.get<AnalysisRunView>(
       `/v1beta1/projects/${enc(project)}/analysis-runs/${enc(name)}`,
+      {},
+      request,
+    );
+  }
+
+  /**
+   * Who promoted, reviewed, approved or rejected what for a Stage, and the
+   * freezes in force: newest first.
+   */
+  getStageAudit(project: string, stage: string, request?: KargoRequestOptions) {
+    return this.get<{ items: StageAuditEntry[] }>(
+      `${stagePath(project, stage)}/audit`,
       {},
       request,
     );
@@ -561,6 +585,21 @@ export class KargoClient {
 
 function enc(value: string): string {
   return encodeURIComponent(value);
+}
+
+/** `/v1beta1/entity/<kind>/<namespace>/<name>`, the kind in lower case. */
+function entityPath(entity: {
+  kind: string;
+  namespace?: string;
+  name: string;
+}): string {
+  return `/v1beta1/entity/${[
+    entity.kind.toLocaleLowerCase('en-US'),
+    entity.namespace ?? 'default',
+    entity.name,
+  ]
+    .map(enc)
+    .join('/')}`;
 }
 
 function stagePath(project: string, stage: string): string {

@@ -1,5 +1,4 @@
 export {
-  kargoProjectChannel,
   POLL_IDLE_MS,
   POLL_WHILE_RUNNING_MS,
   usePipelineLiveUpdates,

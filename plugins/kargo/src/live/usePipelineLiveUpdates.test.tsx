@@ -1,3 +1,4 @@
+import { type SignalApi, signalApiRef } from '@backstage/plugin-signals-react';
 import { TestApiProvider } from '@backstage/test-utils';
 import { act, renderHook } from '@testing-library/react';
 import type { ReactNode } from 'react';
@@ -66,5 +67,49 @@ describe('usePipelineLiveUpdates', () => {
     expect(reload).not.toHaveBeenCalled();
     act(() => setVisibility('visible'));
     expect(reload).toHaveBeenCalledTimes(1);
+  });
+
+  it('reloads at once on each signal the backend publishes for the project', () => {
+    const reload = jest.fn();
+    const listeners = new Map<string, (message: any) => void>();
+    const signalApi: SignalApi = {
+      subscribe: (channel, onMessage) => {
+        listeners.set(channel, onMessage);
+        return { unsubscribe: () => listeners.delete(channel) };
+      },
+    };
+    const { unmount } = renderHook(
+      () =>
+        usePipelineLiveUpdates({
+          project: 'demo',
+          running: false,
+          reload,
+          lastAnswer: 1,
+        }),
+      {
+        wrapper: ({ children }: { children: ReactNode }) => (
+          <TestApiProvider apis={[[signalApiRef, signalApi]]}>
+            {children}
+          </TestApiProvider>
+        ),
+      },
+    );
+    expect([...listeners.keys()]).toEqual(['kargo:project:demo']);
+    act(() =>
+      listeners.get('kargo:project:demo')!({
+        project: 'demo',
+        kinds: ['Stage'],
+      }),
+    );
+    expect(reload).toHaveBeenCalledTimes(1);
+    act(() =>
+      listeners.get('kargo:project:demo')!({
+        project: 'demo',
+        kinds: ['Promotion'],
+      }),
+    );
+    expect(reload).toHaveBeenCalledTimes(2);
+    unmount();
+    expect(listeners.size).toBe(0);
   });
 });

@@ -1,4 +1,5 @@
 import { useSignal } from '@backstage/plugin-signals-react';
+import { kargoProjectSignalChannel } from '@kargo-backstage/plugin-kargo-common';
 import { useEffect, useRef } from 'react';
 import usePageVisible from './usePageVisible';
 
@@ -8,17 +9,10 @@ export const POLL_WHILE_RUNNING_MS = 5_000;
 export const POLL_IDLE_MS = 15_000;
 
 /**
- * The signals channel of a project. The backend does not publish on it yet
- * (see the README): until it does, polling keeps the page current.
- */
-export function kargoProjectChannel(project: string): string {
-  return `kargo:project:${project}`;
-}
-
-/**
  * Keeps a project's pipeline current without a reload of the page: loads
- * it again on each signal of its channel, and polls (5 s while a Promotion
- * runs, else 15 s). Polling pauses while the browser tab is hidden and
+ * it again on each signal the backend publishes for the project, and polls
+ * as a fallback (5 s while a Promotion runs, else 15 s) for portals
+ * without the signals plugin. Polling pauses while the browser tab is hidden and
  * catches up as soon as it is shown again.
  *
  * @param lastAnswer - changes with each answer: the next poll is timed
@@ -31,7 +25,7 @@ export function usePipelineLiveUpdates(options: {
   lastAnswer: unknown;
 }) {
   const { project, running, reload, lastAnswer } = options;
-  const { lastSignal } = useSignal(kargoProjectChannel(project));
+  const { lastSignal } = useSignal(kargoProjectSignalChannel(project));
   useEffect(() => {
     if (lastSignal) reload();
   }, [lastSignal, reload]);

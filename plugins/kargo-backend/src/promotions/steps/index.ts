@@ -27,6 +27,10 @@ export function createBuiltinPromotionSteps(deps: {
   argocd?: ArgoCDConnector;
   /** Where `wait-for-approval` finds its reviews. */
   reviews: PromotionReviews;
+  /** Told when a Promotion starts waiting for approval. */
+  onApprovalRequested?: Parameters<
+    typeof createWaitForApprovalStep
+  >[0]['onWaiting'];
 }): PromotionStepRunner[] {
   return [
     ...createGitSteps({
@@ -42,7 +46,11 @@ export function createBuiltinPromotionSteps(deps: {
     ...createHelmSteps({ credentials: deps.credentials }),
     ...createHttpSteps({ egress: EgressPolicy.fromConfig(deps.config) }),
     ...createKargoResourceSteps({ store: deps.store, applier: deps.applier }),
-    createWaitForApprovalStep({ store: deps.store, reviews: deps.reviews }),
+    createWaitForApprovalStep({
+      store: deps.store,
+      reviews: deps.reviews,
+      onWaiting: deps.onApprovalRequested,
+    }),
     ...createArgoCDSteps({
       connector: deps.argocd ?? ArgoCDConnector.fromConfig(deps.config),
       store: deps.store,

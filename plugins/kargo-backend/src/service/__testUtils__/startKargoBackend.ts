@@ -1,5 +1,9 @@
 import type { BackendFeature } from '@backstage/backend-plugin-api';
+import { createServiceFactory } from '@backstage/backend-plugin-api';
+import { actionsRegistryServiceRef } from '@backstage/backend-plugin-api/alpha';
+import type { Entity } from '@backstage/catalog-model';
 import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
+import { actionsRegistryServiceMock } from '@backstage/backend-test-utils/alpha';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import type { JsonObject } from '@backstage/types';
@@ -13,7 +17,9 @@ export type RecordedAudit = { eventId: string; outcome?: string };
 /**
  * The Kargo plugin in a test backend over `knex`, with permissions that
  * deny the named ones, an auditor that records events, extra modules, root
- * `config`, and `manifests` applied (expected to succeed).
+ * `config`, and `manifests` applied (expected to succeed). Its actions
+ * registry is a mock whose `invoke` runs Kargo's actions (ids `test:<name>`)
+ * with the credentials given.
  */
 export async function startKargoBackend(options: {
   knex: Knex;
@@ -21,12 +27,17 @@ export async function startKargoBackend(options: {
   deny?: string[];
   modules?: BackendFeature[];
   config?: JsonObject;
+  /** What the catalog holds (linked entities, their owners). */
+  entities?: Entity[];
 }) {
   const audits: RecordedAudit[] = [];
+  /** Each audit event's `meta` as created, in the order of `audits`. */
+  const auditMeta: Array<JsonObject | undefined> = [];
   const auditor = mockServices.auditor.mock({
     createEvent: async event => {
       const recorded: RecordedAudit = { eventId: event.eventId };
       audits.push(recorded);
+      auditMeta.push(event.meta);
       return {
         success: async () => {
           recorded.outcome = 'success';
@@ -51,14 +62,20 @@ export async function startKargoBackend(options: {
       })) as any;
     },
   });
+  const actions = actionsRegistryServiceMock();
   const { server } = await startTestBackend({
     features: [
       kargoPlugin,
+      createServiceFactory({
+        service: actionsRegistryServiceRef,
+        deps: {},
+        factory: () => actions,
+      }),
       ...(options.modules ?? []),
       mockServices.database.factory({ knex: options.knex }),
       permissions.factory,
       auditor.factory,
-      catalogServiceMock.factory(),
+      catalogServiceMock.factory({ entities: options.entities }),
       ...(options.config
         ? [mockServices.rootConfig.factory({ data: options.config })]
         : []),
@@ -72,5 +89,5 @@ export async function startKargoBackend(options: {
     201,
     undefined,
   ]);
-  return { server, audits, asked };
+  return { server, audits, auditMeta, asked, actions };
 }

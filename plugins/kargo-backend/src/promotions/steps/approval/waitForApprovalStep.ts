@@ -1,7 +1,7 @@
 import type { PromotionStepRunner } from '@kargo-backstage/plugin-kargo-node';
 import type { KargoStore, PromotionReviews } from '../../../database';
 import { CREATE_ACTOR_ANNOTATION } from '../../PromotionCreator';
-import { approvalRequestOf } from './approvalRequest';
+import { type ApprovalRequest, approvalRequestOf } from './approvalRequest';
 
 /** A waiting step looks again this often; reviews wake it at once. */
 const RECHECK_MS = 60_000;
@@ -22,6 +22,14 @@ const entityRefs = {
 export function createWaitForApprovalStep(deps: {
   store: KargoStore;
   reviews: PromotionReviews;
+  /**
+   * Told when a Promotion starts waiting (notifications to approvers). A
+   * step that resumes after a restart may tell again. Must not throw.
+   */
+  onWaiting?: (
+    promotion: { project: string; stage: string; name: string },
+    request: ApprovalRequest,
+  ) => void;
 }): PromotionStepRunner {
   return {
     name: 'wait-for-approval',
@@ -81,6 +89,10 @@ export function createWaitForApprovalStep(deps: {
         return { status: 'Succeeded', output: { approvedBy } };
       }
       if (ctx.attempt === 1 && !ctx.previousOutput) {
+        deps.onWaiting?.(
+          { project: ctx.project, stage: ctx.stage, name: ctx.promotion },
+          request,
+        );
         ctx.log(
           `Waiting for ${request.minApprovals} approval(s)${
             request.message ? `: ${request.message}` : ''

@@ -1,0 +1,1 @@
+export { KargoNotifier, KARGO_NOTIFICATION_TOPICS } from './KargoNotifier';
