@@ -18,7 +18,10 @@
 // Stages, Warehouse and Freight; a promotion through the API and the demo's
 // verification; then through the UI: the graph, the Stage and Warehouse
 // drawers, Freight assembled by hand, approved for prod and promoted there
-// with the promote dialog, a running Promotion aborted, and the Kargo page.
+// with the promote dialog, a running Promotion aborted, and the Kargo page;
+// last, signed in as another user, one outside the production group: the
+// Promote button for prod is disabled with the reason, the server refuses
+// that user's promotion (403), and prod's audit says who did promote there.
 // Screenshots of the main views go to e2e/artifacts/*.png (not committed),
 // the portal's output to e2e/artifacts/portal.log (and failure.png when a
 // step fails).
@@ -44,11 +47,13 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import {
   artifacts,
   chromiumPath,
+  guestSignIn,
   kargoApi,
   launchChromium,
   log,
   removeTmp,
   restarts,
+  setGuestUser,
   startPortal,
   state,
   STARTUP_MS,
@@ -180,7 +185,8 @@ if (chromiumMissing && !strict) {
         if (count) {
           log(
             `note: the dev servers restarted or rebuilt ${count} time(s) ` +
-              'during the test, because source files changed',
+              'during the test, because source files changed (and the ' +
+              "frontend once for the last step's configuration)",
           );
         }
         if (state.browser) {
@@ -869,6 +875,141 @@ if (chromiumMissing && !strict) {
         await screenshot('kargo-page.png');
       },
       openCatalog,
+    );
+
+    /** Signed in, in no group: the catalog does not know this user. */
+    const VISITOR = 'user:default/visitor';
+
+    step(
+      'a user outside the production group may not promote to prod: the button says why, the server refuses, and the audit says who promoted there',
+      6 * STEP_MS + 2 * CATALOG_MS,
+      async () => {
+        assert.ok(state.handFreight, 'no Freight was promoted to prod');
+        // Locally the guest is in the operator and the production groups
+        // (app-config.yaml). From now on the guest sign-in signs in another
+        // user, who is in neither: the portal's policy lets them read, not
+        // promote to a production Stage. The last step: it stays so until
+        // the portal stops.
+        const buildsBefore = restarts();
+        setGuestUser(VISITOR);
+        let visitor;
+        await eventually(
+          'the guest sign-in signs in the visitor',
+          async () => {
+            visitor = await guestSignIn(urls.backendUrl, STEP_MS);
+            assert.equal(visitor.identity.userEntityRef, VISITOR);
+          },
+          STEP_MS,
+        );
+        log(`signed in as ${VISITOR}: ${visitor.identity.ownershipEntityRefs}`);
+        // The dev server rebuilds the frontend for the new configuration and
+        // reloads open pages: let it finish before opening one.
+        for (
+          const deadline = Date.now() + STEP_MS;
+          restarts() === buildsBefore && Date.now() < deadline;
+
+        ) {
+          await sleep(500);
+        }
+
+        // The server: the visitor reads prod, and may not promote to it.
+        const asVisitor = kargoApi(
+          urls.backendUrl,
+          () => visitor.token,
+          STEP_MS,
+        );
+        const prodPromotions = async () =>
+          (
+            await asVisitor('GET', `${project}/promotions?stage=prod&limit=100`)
+          ).items.map(p => p.metadata.name);
+        const before = await prodPromotions();
+        const refused = await fetch(
+          `${urls.backendUrl}/api/kargo${project}/stages/prod/promotions`,
+          {
+            method: 'POST',
+            headers: {
+              Authorization: `Bearer ${visitor.token}`,
+              'Content-Type': 'application/json',
+            },
+            body: JSON.stringify({ freight: state.handFreight }),
+            signal: AbortSignal.timeout(STEP_MS),
+          },
+        );
+        const refusal = await refused.text();
+        assert.equal(refused.status, 403, refusal);
+        assert.equal(JSON.parse(refusal).error?.name, 'NotAllowedError');
+        assert.deepEqual(await prodPromotions(), before);
+        log(`the server refuses ${VISITOR}'s promotion to prod: 403`);
+
+        // The browser: a fresh session, signed in as the visitor.
+        // Wide enough for the Stages table to show its names beside the
+        // buttons.
+        const context = await state.browser.newContext({
+          viewport: { width: 1600, height: 900 },
+        });
+        context.setDefaultTimeout(STEP_MS);
+        context.setDefaultNavigationTimeout(STEP_MS);
+        page = await context.newPage();
+        state.page = page;
+        // A sign-in the dev server's reload (or a restart) cut short fails
+        // in the page: start again.
+        for (let attempt = 1; ; attempt++) {
+          try {
+            await reopenPromotionsTab();
+            break;
+          } catch (error) {
+            if (attempt === 3) throw error;
+            log(
+              `opening the tab as ${VISITOR} failed: again. ` +
+                error.message.split('\n')[0],
+            );
+          }
+        }
+        const promote = page
+          .getByRole('table', { name: 'Stages' })
+          .getByRole('button', { name: 'Promote to prod', exact: true });
+        // A disabled button takes no pointer: its wrapper has the tooltip.
+        await promote.locator('xpath=..').hover();
+        const tooltip = page.getByRole('tooltip').filter({
+          hasText: 'You lack the kargo.stage.promote permission on Stage prod',
+        });
+        await tooltip.waitFor({ state: 'visible' });
+        assert.ok(await promote.isDisabled(), 'Promote to prod is enabled');
+        // Grown in: legible in the screenshot.
+        await eventually('the tooltip shows', async () =>
+          assert.equal(
+            await tooltip.evaluate(
+              el => getComputedStyle(el.firstElementChild ?? el).opacity,
+            ),
+            '1',
+          ),
+        );
+        await screenshot('promote-denied.png', { fullPage: false });
+
+        // Who did promote to prod and approve the Freight for it: the guest.
+        await page
+          .getByRole('button', { name: 'Open Stage prod', exact: true })
+          .click();
+        const prod = drawer('Stage prod');
+        await prod.getByRole('tab', { name: 'Audit' }).click();
+        const rows = await tableCells('Audit trail');
+        const said = rows.map(row => `${row[1]}: ${row[2]}`);
+        const alias = state.handAlias;
+        for (const expected of [
+          new RegExp(`^guest: promoted ${alias} \\(.*\\) — Succeeded$`),
+          new RegExp(`^guest: promoted ${alias} \\(.*\\) — Aborted$`),
+          new RegExp(
+            `^guest: approved Freight ${alias} \\(.*\\) for this Stage$`,
+          ),
+        ]) {
+          assert.ok(
+            said.some(line => expected.test(line)),
+            `${expected} in prod's audit trail:\n${said.join('\n')}`,
+          );
+        }
+        await screenshot('stage-drawer-audit.png', { fullPage: false });
+        await closeDrawer('Stage prod');
+      },
     );
   });
 }

@@ -5,6 +5,7 @@ import type { KargoClient } from '@kargo-backstage/plugin-kargo-common';
 export type KargoApi = Pick<
   KargoClient,
   | 'getEntityPipeline'
+  | 'syncManifestSource'
   | 'listProjects'
   | 'getProject'
   | 'listStages'
@@ -17,6 +18,7 @@ export type KargoApi = Pick<
   | 'getPromotion'
   | 'getPromotionSteps'
   | 'getAnalysisRun'
+  | 'getStageAudit'
   | 'promote'
   | 'promoteDownstream'
   | 'approveFreight'

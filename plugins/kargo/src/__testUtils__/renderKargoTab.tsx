@@ -1,6 +1,9 @@
 import type { Entity } from '@backstage/catalog-model';
 import type { ApiRef } from '@backstage/core-plugin-api';
-import { EntityProvider } from '@backstage/plugin-catalog-react';
+import {
+  EntityProvider,
+  entityRouteRef,
+} from '@backstage/plugin-catalog-react';
 import {
   AuthorizeResult,
   EvaluatePermissionRequest,
@@ -35,6 +38,7 @@ export function fakeKargoApi(
   const answer = <T,>(value: T) => jest.fn().mockResolvedValue(value);
   return {
     getEntityPipeline: answer(pipeline),
+    syncManifestSource: answer({}),
     listProjects: answer(emptyList),
     getProject: answer({}),
     listStages: answer(emptyList),
@@ -47,6 +51,7 @@ export function fakeKargoApi(
     getPromotion: answer({}),
     getPromotionSteps: answer({ items: [] }),
     getAnalysisRun: answer({}),
+    getStageAudit: answer({ items: [] }),
     promote: answer({}),
     promoteDownstream: answer(emptyList),
     approveFreight: answer({}),
@@ -114,7 +119,11 @@ export function renderWithKargo(
         {ui}
       </TestApiProvider>
     </SWRConfig>,
-    { routeEntries: options.routeEntries },
+    {
+      routeEntries: options.routeEntries,
+      // Entity links (who promoted) lead to the catalog's entity page.
+      mountedRoutes: { '/catalog/:namespace/:kind/:name': entityRouteRef },
+    },
   );
 }
 

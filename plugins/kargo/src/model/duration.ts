@@ -27,3 +27,24 @@ export function durationBetween(
   if (Number.isNaN(from) || Number.isNaN(to)) return undefined;
   return formatDuration(to - from);
 }
+
+const plural = (count: number, unit: string) =>
+  `${count} ${unit}${count === 1 ? '' : 's'}`;
+
+/**
+ * `just now`, `5 minutes ago`, `3 hours ago`, `2 days ago`: how long ago
+ * something happened, to the nearest whole unit (undefined for no time).
+ */
+export function timeAgo(
+  iso: string | undefined,
+  now: number = Date.now(),
+): string | undefined {
+  const at = iso ? Date.parse(iso) : NaN;
+  if (Number.isNaN(at)) return undefined;
+  const minutes = Math.floor(Math.max(0, now - at) / 60_000);
+  if (minutes < 1) return 'just now';
+  if (minutes < 60) return `${plural(minutes, 'minute')} ago`;
+  const hours = Math.floor(minutes / 60);
+  if (hours < 48) return `${plural(hours, 'hour')} ago`;
+  return `${plural(Math.floor(hours / 24), 'day')} ago`;
+}

@@ -8,8 +8,11 @@ import { useApi } from '@backstage/frontend-plugin-api';
 import { useEntity } from '@backstage/plugin-catalog-react';
 import { KARGO_PROJECT_ANNOTATION } from '@kargo-backstage/plugin-kargo-common';
 import Grid from '@material-ui/core/Grid';
+import { useMemo } from 'react';
 import { kargoApiRef } from '../../api';
 import { isKargoAvailable } from '../../conditions';
+import { ManifestSource } from '../manifest/ManifestSource';
+import { ManifestSyncButton } from '../manifest/ManifestSyncButton';
 import { ProjectPipeline, useReloadable } from '../pipeline';
 
 /** The Promotions tab: each Kargo project the entity names, with its pipeline. */
@@ -26,14 +29,17 @@ export function EntityKargoContent() {
 function EntityPipelines() {
   const { entity } = useEntity();
   const kargoApi = useApi(kargoApiRef);
+  const entityName = useMemo(
+    () => ({
+      kind: entity.kind,
+      namespace: entity.metadata.namespace,
+      name: entity.metadata.name,
+    }),
+    [entity],
+  );
   const { value, loading, error, reload, reloadKey } = useReloadable(
-    () =>
-      kargoApi.getEntityPipeline({
-        kind: entity.kind,
-        namespace: entity.metadata.namespace,
-        name: entity.metadata.name,
-      }),
-    [kargoApi, entity],
+    () => kargoApi.getEntityPipeline(entityName),
+    [kargoApi, entityName],
   );
 
   if (!value && loading) {
@@ -44,6 +50,16 @@ function EntityPipelines() {
   }
   return (
     <Grid container spacing={3}>
+      {value!.manifestSource && (
+        <Grid item xs={12}>
+          <ManifestSource
+            status={value!.manifestSource}
+            actions={
+              <ManifestSyncButton entity={entityName} onSynced={reload} />
+            }
+          />
+        </Grid>
+      )}
       {value!.projects.map(project => (
         <Grid item xs={12} key={project.name}>
           {project.error ? (

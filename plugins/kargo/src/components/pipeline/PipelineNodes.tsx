@@ -3,7 +3,7 @@ import Typography from '@material-ui/core/Typography';
 import { memo } from 'react';
 import type { StageView } from '../../model/pipelineModel';
 import { StageActions, WarehouseRefreshButton } from '../actions';
-import { gateLines, StageApprovalFact, StageGateFacts } from '../gates';
+import { StageApprovalFact, StageGateFacts } from '../gates';
 import { OpenDrawerLink } from './OpenDrawerLink';
 import {
   describeAutoPromotion,
@@ -11,10 +11,6 @@ import {
   RunningPromotionFact,
   VerificationFact,
 } from '../status';
-
-const STAGE_WIDTH = 300;
-const WAREHOUSE_WIDTH = 200;
-const LINE = 22;
 
 const useStyles = makeStyles(theme => ({
   card: {
@@ -33,28 +29,24 @@ const useStyles = makeStyles(theme => ({
 }));
 
 /**
- * HTML inside the SVG graph: a fixed-size foreignObject, so the graph
- * measures each node once and text wraps as in the rest of the page.
+ * A card of the graph: it fills the box the layout gave it (sized up
+ * front, see graphLayout), cutting what does not fit.
  */
 function NodeBox(props: {
-  width: number;
-  height: number;
   color?: string;
   label: string;
   children: React.ReactNode;
 }) {
   const classes = useStyles();
   return (
-    <foreignObject width={props.width} height={props.height}>
-      <div
-        className={classes.card}
-        style={props.color ? { borderLeft: `6px solid ${props.color}` } : {}}
-        role="group"
-        aria-label={props.label}
-      >
-        {props.children}
-      </div>
-    </foreignObject>
+    <div
+      className={classes.card}
+      style={props.color ? { borderLeft: `6px solid ${props.color}` } : {}}
+      role="group"
+      aria-label={props.label}
+    >
+      {props.children}
+    </div>
   );
 }
 
@@ -62,18 +54,8 @@ function NodeBox(props: {
 function StageNodeView(props: { stage: StageView }) {
   const { stage } = props;
   const classes = useStyles();
-  const lines =
-    5 +
-    Math.max(1, stage.current.length) +
-    (stage.running ? 1 : 0) +
-    gateLines(stage);
   return (
-    <NodeBox
-      width={STAGE_WIDTH}
-      height={lines * LINE + 16}
-      color={stage.color}
-      label={`Stage ${stage.name}`}
-    >
+    <NodeBox color={stage.color} label={`Stage ${stage.name}`}>
       <Typography className={classes.title}>
         <OpenDrawerLink kind="Stage" name={stage.name}>
           {stage.name}
@@ -105,11 +87,7 @@ export const StageNode = memo(StageNodeView);
 function WarehouseNodeView(props: { name: string }) {
   const classes = useStyles();
   return (
-    <NodeBox
-      width={WAREHOUSE_WIDTH}
-      height={2 * LINE + 24}
-      label={`Warehouse ${props.name}`}
-    >
+    <NodeBox label={`Warehouse ${props.name}`}>
       <Typography variant="caption">Warehouse</Typography>
       <div className={classes.line}>
         <span className={classes.title}>

@@ -1,3 +1,4 @@
+import { useSearchParams } from 'react-router-dom';
 import { InfoCard } from '@backstage/core-components';
 import { useApi } from '@backstage/frontend-plugin-api';
 import type {
@@ -64,7 +65,16 @@ export function ProjectPipeline(props: {
     () => model.warehouses.map(w => w.metadata.name),
     [model],
   );
-  const [view, setView] = useState<PipelineViewMode>('list');
+  // In the address (`?view=graph`): links and reloads keep the view.
+  const [params, setParams] = useSearchParams();
+  const view: PipelineViewMode =
+    params.get('view') === 'graph' ? 'graph' : 'list';
+  const setView = (next: PipelineViewMode) => {
+    const updated = new URLSearchParams(params);
+    if (next === 'list') updated.delete('view');
+    else updated.set('view', next);
+    setParams(updated, { replace: true });
+  };
   const [promoteTargetName, setPromoteTargetName] = useState<string>();
   const [promoting, setPromoting] = useState<{
     stage: StageView;

@@ -1,13 +1,11 @@
-import type { DependencyGraphTypes } from '@backstage/core-components';
 import type { StageView } from '../../model/pipelineModel';
 
 export type PipelineNodeData =
   | { kind: 'warehouse'; name: string }
   | { kind: 'stage'; stage: StageView };
 
-export type PipelineNode =
-  DependencyGraphTypes.DependencyNode<PipelineNodeData>;
-export type PipelineEdge = DependencyGraphTypes.DependencyEdge<{}>;
+export type PipelineNode = PipelineNodeData & { id: string };
+export type PipelineEdge = { from: string; to: string };
 
 export const warehouseNodeId = (name: string) => `warehouse:${name}`;
 export const stageNodeId = (name: string) => `stage:${name}`;

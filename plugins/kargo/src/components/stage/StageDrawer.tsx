@@ -4,12 +4,14 @@ import { StageActions, usePipelineActions } from '../actions';
 import { DetailsDrawer, loadedTab, useDrawerData } from '../drawer';
 import { ManifestYaml } from '../manifest/ManifestYaml';
 import { FreightHistoryTable } from './FreightHistoryTable';
+import { StageAuditTrail } from './StageAuditTrail';
 import { StagePromotions } from './StagePromotions';
 import { StageVerifications } from './StageVerifications';
 
 /**
  * A Stage's details: its Promotions with their steps, verifications,
- * Freight history and manifest, and the Stage's actions.
+ * Freight history, who decided what (audit) and manifest, and the Stage's
+ * actions.
  */
 export function StageDrawer(props: {
   stage: StageView;
@@ -48,6 +50,10 @@ export function StageDrawer(props: {
           render: loadedTab(manifest, m => (
             <FreightHistoryTable stage={m} model={model} />
           )),
+        },
+        {
+          label: 'Audit',
+          render: () => <StageAuditTrail stage={stage.name} model={model} />,
         },
         {
           label: 'Manifest',
