@@ -4,11 +4,12 @@
  *
  *   npm run bench [-- --no-write]
  *     [-- --only sqlite|postgres|discovery|promotions|promotions-sqlite|promotions-postgres
- *                |stages|stages-sqlite|stages-postgres]
+ *                |stages|stages-sqlite|stages-postgres|portal]
  *
  * Runs each database in a child process of its own (fresh RSS, nothing shared),
  * then the database-independent Warehouse discovery section in another one,
- * then the promotions section once per database, again each in a child,
+ * then the promotions and Stages sections once per database and the portal
+ * (the pipeline view in Chromium, e2e/portal.bench.mjs), again each in a child,
  * prints a table of every figure next to its baseline, and writes the same to
  * docs/benchmarks.md unless --no-write is given. PostgreSQL, the registry or
  * git are skipped loudly when missing, and that fails the run when CI=true;
@@ -28,6 +29,7 @@ import {
 import { DiscoveryOptions, runDiscovery } from './discovery';
 import type { DiscoveryResult } from './discovery/types';
 import { FIXTURE_DESCRIPTION } from './fixtures';
+import { portalDescription, PortalResult, runPortal } from './portal';
 import {
   PromotionsOptions,
   promotionsDescription,
@@ -99,7 +101,8 @@ type ChildKind =
   | 'promotions-sqlite'
   | 'promotions-postgres'
   | 'stages-sqlite'
-  | 'stages-postgres';
+  | 'stages-postgres'
+  | 'portal';
 const CHILD_KINDS: ChildKind[] = [
   'sqlite',
   'postgres',
@@ -108,6 +111,7 @@ const CHILD_KINDS: ChildKind[] = [
   'promotions-postgres',
   'stages-sqlite',
   'stages-postgres',
+  'portal',
 ];
 /** `--only` takes a child kind or a section (several children). */
 const SECTIONS: Record<string, ChildKind[]> = {
@@ -129,6 +133,8 @@ const CHILD_TIMEOUT_MS: Record<ChildKind, number> = {
   // Fixture load and first settle, 10 settles, 2 × 30 s idle (~2-4 minutes).
   'stages-sqlite': 600_000,
   'stages-postgres': 600_000,
+  // The app's production build (~90 s), the portal, two projects (~1 min).
+  portal: 1_000_000,
 };
 const DOC = resolve(__dirname, '../../../docs/benchmarks.md');
 
@@ -138,6 +144,7 @@ type ChildMessage =
   | { type: 'discovery'; result: DiscoveryResult }
   | { type: 'promotions'; result: PromotionsResult }
   | { type: 'stages'; result: StagesResult }
+  | { type: 'portal'; result: PortalResult }
   | { type: 'unavailable'; reason: string };
 
 const redact = (url: string) =>
@@ -147,6 +154,11 @@ const redact = (url: string) =>
 async function child(kind: ChildKind) {
   const send = (m: ChildMessage) =>
     new Promise<void>(done => process.send!(m, () => done()));
+  if (kind === 'portal') {
+    const result = await runPortal(line => send({ type: 'log', line }));
+    await send({ type: 'portal', result });
+    return;
+  }
   if (kind === 'discovery') {
     const result = await runDiscovery(DISCOVERY_OPTIONS, line => {
       send({ type: 'log', line });
@@ -268,6 +280,7 @@ async function main() {
   let discovery: DiscoveryResult | undefined;
   const promotions: PromotionsResult[] = [];
   const stages: StagesResult[] = [];
+  const portal: PortalResult[] = [];
   const skipped: string[] = [];
   let failed = false;
   for (const kind of kinds) {
@@ -291,9 +304,14 @@ async function main() {
         ]);
         if (ci) failed = true;
       }
-    } else if (answer?.type === 'promotions' || answer?.type === 'stages') {
+    } else if (
+      answer?.type === 'promotions' ||
+      answer?.type === 'stages' ||
+      answer?.type === 'portal'
+    ) {
       const p = answer.result;
       if (answer.type === 'stages') stages.push(answer.result);
+      else if (answer.type === 'portal') portal.push(answer.result);
       else promotions.push(answer.result);
       console.log(`  [${kind}] done in ${p.seconds.toFixed(0)} s`);
       if (p.failures.length) {
@@ -386,16 +404,20 @@ async function main() {
       for (const n of p.notes) console.log(`  - ${n}`);
     }
   }
-  if (stages.length) {
-    console.log('\nStages:\n');
-    const figures = stages.flatMap(r => r.figures);
+  for (const [title, section] of [
+    ['Stages', stages],
+    ['Portal', portal],
+  ] as const) {
+    if (!section.length) continue;
+    console.log(`\n${title}:\n`);
+    const figures = section.flatMap(r => r.figures);
     console.log(
       figures.length
         ? textTable(FIGURE_HEADER, figureRows(figures))
-        : 'No Stage figures.',
+        : `No ${title} figures.`,
     );
     console.log('');
-    for (const p of stages) {
+    for (const p of section) {
       console.log(`${p.database}: ${p.version}`);
       for (const s of p.skipped) console.log(`  - SKIPPED: ${s}`);
       for (const f of p.failures) console.log(`  - FAILED: ${f}`);
@@ -405,7 +427,11 @@ async function main() {
   console.log(`\nTotal run time: ${totalSeconds.toFixed(0)} s`);
   if (
     write &&
-    (results.length || discovery || promotions.length || stages.length)
+    (results.length ||
+      discovery ||
+      promotions.length ||
+      stages.length ||
+      portal.length)
   ) {
     mkdirSync(dirname(DOC), { recursive: true });
     writeFileSync(
@@ -426,6 +452,7 @@ async function main() {
           results: stages,
           description: stagesDescription(STAGES_OPTIONS),
         },
+        portal: { results: portal, description: portalDescription },
       }),
     );
     console.log(`Wrote ${DOC}`);

@@ -204,6 +204,7 @@ export function markdown(args: {
   discovery?: DiscoveryResult;
   promotions?: { results: PromotionsResult[]; description: string[] };
   stages?: { results: StagesResult[]; description: string[] };
+  portal?: { results: StagesResult[]; description: string[] };
 }): string {
   const { machine: m, options, results, skipped, backend, discovery } = args;
   const names = titles(options);
@@ -283,7 +284,11 @@ ${discovery ? discoveryMarkdown(discovery) : ''}${
       : ''
   }${
     args.stages?.results.length
-      ? stagesMarkdown(args.stages.results, args.stages.description)
+      ? sectionMarkdown('Stages', args.stages.results, args.stages.description)
+      : ''
+  }${
+    args.portal?.results.length
+      ? sectionMarkdown('Portal', args.portal.results, args.portal.description)
       : ''
   }`;
 }
@@ -358,8 +363,12 @@ export function promotionsMarkdown(
   return `\n## Promotions\n\n${body.join('\n')}\n`;
 }
 
-/** The "Stages" section of docs/benchmarks.md (issue 5). */
-export function stagesMarkdown(
+/**
+ * A section of docs/benchmarks.md whose figures each carry their baseline:
+ * "Stages" (issue 5) and "Portal" (issue 6).
+ */
+export function sectionMarkdown(
+  heading: string,
   results: StagesResult[],
   description: string[],
 ): string {
@@ -367,11 +376,11 @@ export function stagesMarkdown(
   const body = [
     figures.length
       ? markdownTable(FIGURE_HEADER, figureRows(figures))
-      : 'No Stage figures in this run.',
+      : `No ${heading} figures in this run.`,
     '',
-    'Run in a Node process of its own per database. Ratios are Kargo ÷',
-    'baseline: above 1 means the engine is slower. Percentiles are',
-    'nearest-rank.',
+    'Run in a Node process of its own (per database where it applies).',
+    'Ratios are Kargo ÷ baseline: above 1 means slower or bigger than the',
+    'baseline. Percentiles are nearest-rank.',
     '',
     '### What runs',
     '',
@@ -393,5 +402,5 @@ export function stagesMarkdown(
       ([title, text]) => `- **${title}**: ${text}.`,
     ),
   ];
-  return `\n## Stages\n\n${body.join('\n')}\n`;
+  return `\n## ${heading}\n\n${body.join('\n')}\n`;
 }
