@@ -94,6 +94,8 @@ if (chromiumMissing && !strict) {
     let page;
     let apiCalls = []; // the page's answers from /api/kargo
     let guestToken;
+    /** Backstage signals the page received (its websocket's frames). */
+    const signalFrames = [];
     let broken;
 
     /**
@@ -158,6 +160,12 @@ if (chromiumMissing && !strict) {
       page.on('pageerror', error =>
         log(`page error: ${error.message.split('\n')[0]}`),
       );
+      page.on('websocket', socket => {
+        if (!socket.url().includes('/api/signals')) return;
+        socket.on('framereceived', frame => {
+          signalFrames.push({ at: Date.now(), payload: String(frame.payload) });
+        });
+      });
       page.on('response', async response => {
         const url = response.url();
         if (url.startsWith(`${urls.backendUrl}/api/kargo/`)) {
@@ -410,10 +418,11 @@ if (chromiumMissing && !strict) {
       kargoApi(urls.backendUrl, () => guestToken, STEP_MS)(method, path, body);
 
     step(
-      'promotes the newest Freight to dev through the API: the demo GitOps repository gets the commit and the tab shows it',
+      'promotes the newest Freight to dev through the API: the demo GitOps repository gets the commit, and the open tab shows it at once (a Backstage signal, no reload)',
       3 * STEP_MS,
       async () => {
         const api = kargo;
+        const signalsBefore = signalFrames.length;
         const created = await api(
           'POST',
           '/v1beta1/projects/kargo-demo/stages/dev/promotions',
@@ -464,9 +473,37 @@ if (chromiumMissing && !strict) {
         );
         log(`the demo GitOps repository has "dev runs guestbook ${revision}"`);
 
-        await page.reload();
-        const rows = await tableCells('Stages');
-        const dev = rows.find(row => row[0] === 'dev');
+        // The backend announced the change on the project's channel…
+        for (let i = 0; i < 100; i++) {
+          if (
+            signalFrames
+              .slice(signalsBefore)
+              .some(f => f.payload.includes('kargo:project:kargo-demo'))
+          ) {
+            break;
+          }
+          await sleep(100);
+        }
+        const signal = signalFrames
+          .slice(signalsBefore)
+          .find(f => f.payload.includes('kargo:project:kargo-demo'));
+        assert.ok(
+          signal,
+          `no signal on kargo:project:kargo-demo reached the page (${
+            signalFrames.length
+          } frames: ${signalFrames
+            .slice(-3)
+            .map(f => f.payload)
+            .join(' | ')})`,
+        );
+        // …and the open tab shows the new Freight without a reload.
+        let dev;
+        for (let i = 0; i < 50; i++) {
+          const rows = await tableCells('Stages');
+          dev = rows.find(row => row[0] === 'dev');
+          if (dev[2].includes(freight.alias) && dev[4] === 'Succeeded') break;
+          await sleep(100);
+        }
         assert.ok(
           dev[2].includes(freight.alias),
           `dev's current Freight: ${dev[2]}`,

@@ -25,6 +25,7 @@ import {
 } from '@backstage/backend-plugin-api';
 import { schedulerServiceFactory } from '@backstage/backend-defaults/scheduler';
 import { metricsServiceFactory } from '@backstage/backend-defaults/alpha';
+import { actionsRegistryServiceMock } from '@backstage/backend-test-utils/alpha';
 import { createSpecializedBackend } from '@backstage/backend-app-api';
 import { mockServices } from '@backstage/backend-test-utils';
 import type { Entity } from '@backstage/catalog-model';
@@ -109,6 +110,8 @@ export async function startBenchBackend(
       mockServices.urlReader.factory(),
       mockServices.events.factory(),
       mockServices.discovery.factory(),
+      // The plugin registers its actions (the backend's default has it).
+      actionsRegistryServiceMock.factory(),
       loopbackRootHttpRouter,
       // The real scheduler's dependency (OpenTelemetry meters, no exporter).
       ...(options.realScheduler ? [metricsServiceFactory] : []),
