@@ -127,6 +127,31 @@ describe.each(databases.eachSupportedId())(
       ).toHaveLength(1);
     });
 
+    it('never loses a refresh that races with the completion of a discovery', async () => {
+      await warehouse('app');
+      // Bounded: 40 rounds of a claim, then a completion and a refresh at once.
+      for (let round = 0; round < 40; round++) {
+        const [claim] = await queue.claimDue({
+          owner: 'a',
+          leaseMs: LEASE,
+          limit: 10,
+        });
+        expect(claim).toMatchObject({ name: 'app' });
+        await Promise.all([
+          queue.complete(claim, 'a', {
+            nextCheckAt: now + 300_000,
+            failed: false,
+          }),
+          queue.requestRefresh('demo', 'app'),
+        ]);
+        // Asked for after the claim: due again now, whichever came first.
+        expect({ round, at: await queue.nextCheckAt('demo', 'app') }).toEqual({
+          round,
+          at: now,
+        });
+      }
+    });
+
     it('tells refreshes before and after a claim apart within one millisecond', async () => {
       await warehouse('app');
       const [first] = await queue.claimDue({

@@ -110,17 +110,11 @@ export class DatabaseDiscoveryQueue implements DiscoveryQueue {
     owner: string,
     outcome: { nextCheckAt: number; failed: boolean },
   ): Promise<void> {
-    const row = await this.db(QUEUE)
-      .where({ project: claim.project, name: claim.name, owner })
-      .first('refresh_seq', 'claimed_refresh_seq');
-    if (!row) {
-      return; // the claim lapsed and another instance took over
-    }
     // A refresh asked for while this discovery ran is not lost. Counted, not
     // timed: a refresh in the claim's own millisecond is neither lost nor
-    // served twice.
-    const refreshedSince =
-      Number(row.refresh_seq) > Number(row.claimed_refresh_seq ?? 0);
+    // served twice. One statement: reading refresh_seq first and writing
+    // after would lose a refresh committed in between. (A lapsed claim
+    // matches no row: another instance took over.)
     await this.db(QUEUE)
       .where({ project: claim.project, name: claim.name, owner })
       .update({
@@ -128,7 +122,10 @@ export class DatabaseDiscoveryQueue implements DiscoveryQueue {
         claimed_at: null,
         claimed_refresh_seq: null,
         claim_expires_at: null,
-        next_check_at: refreshedSince ? this.clock() : outcome.nextCheckAt,
+        next_check_at: this.db.raw(
+          'case when refresh_seq > coalesce(claimed_refresh_seq, 0) then cast(? as bigint) else cast(? as bigint) end',
+          [this.clock(), outcome.nextCheckAt],
+        ),
         checked_generation: claim.generation,
         failures: outcome.failed ? claim.failures + 1 : 0,
       });

@@ -55,6 +55,26 @@ describe.each(databases.eachSupportedId())('DatabaseStageQueue on %s', id => {
     expect(await queue.nextDueAt()).toBeUndefined();
   });
 
+  it('never loses a touch that races with the completion of a reconciliation', async () => {
+    // Bounded: 40 rounds of a claim, then a completion and a touch at once.
+    for (let round = 0; round < 40; round++) {
+      await queue.touch([dev]);
+      const [c] = await claim('a');
+      expect(c).toMatchObject(dev);
+      await Promise.all([
+        queue.complete(c, 'a', now + 60_000),
+        queue.touch([dev]),
+      ]);
+      // Touched after the claim: due again now, whichever came first.
+      const again = await claim('a');
+      expect({ round, due: again.map(x => x.name) }).toEqual({
+        round,
+        due: ['dev'],
+      });
+      await queue.complete(again[0], 'a');
+    }
+  });
+
   it('schedules the next reconciliation and says when it is due', async () => {
     await queue.touch([dev]);
     const [c] = await claim('a');

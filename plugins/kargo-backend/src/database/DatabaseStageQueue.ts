@@ -86,14 +86,10 @@ export class DatabaseStageQueue implements StageQueue {
   }
 
   async complete(claim: StageClaim, owner: string, nextDueAt?: number) {
-    const row = await this.db(QUEUE)
-      .where({ project: claim.project, name: claim.name, owner })
-      .first('touch_seq', 'claimed_touch_seq');
-    if (!row) return; // the claim lapsed and another instance took over
     const now = this.clock();
-    // Counted, not timed: an event during the reconciliation is not lost.
-    const touchedSince =
-      Number(row.touch_seq) > Number(row.claimed_touch_seq ?? 0);
+    // One statement: a touch during the reconciliation (counted in
+    // touch_seq, not timed) keeps the Stage due now. Reading touch_seq first
+    // and writing after would lose a touch committed in between.
     await this.db(QUEUE)
       .where({ project: claim.project, name: claim.name, owner })
       .update({
@@ -101,7 +97,10 @@ export class DatabaseStageQueue implements StageQueue {
         claim_expires_at: null,
         claimed_touch_seq: null,
         reconciled_at: now,
-        due_at: touchedSince ? now : nextDueAt ?? null,
+        due_at: this.db.raw(
+          'case when touch_seq > coalesce(claimed_touch_seq, 0) then cast(? as bigint) else cast(? as bigint) end',
+          [now, nextDueAt ?? null],
+        ),
       });
   }
 
