@@ -21,9 +21,9 @@
 // Warehouse, Stages in chains of 30 from it, Freight of distinct commits),
 // waits until the API answers a list of the Stages within 1 s again (the
 // backend reconciles what was applied; printed as "API settled"), opens the
-// project on the Kargo page (/kargo/<project>: the same pipeline
-// view as an entity's Promotions tab, which needs a catalog entity), and
-// prints what it measured:
+// Promotions tab of the catalog Component annotated with the project
+// (/catalog/default/component/<project>/kargo; with --start the portal's
+// catalog holds one per project), and prints what it measured:
 //
 //   - list ready: from navigation until the Stages list shows its rows and the
 //     search box takes input;
@@ -33,7 +33,7 @@
 //     drawn and visible (big graphs draw the cards near the visible area);
 //   - search in graph: from typing the last Stage's name until its card is
 //     visible;
-//   - navigation to graph: from navigating to /kargo/<project>?view=graph in
+//   - navigation to graph: from navigating to the tab with ?view=graph in
 //     a fresh page until the first Stage's card is visible;
 //   - JS heap: used size after a garbage collection (Chrome DevTools
 //     Protocol), once the list shows and once the graph does.
@@ -48,7 +48,8 @@
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
   artifacts,
@@ -59,6 +60,7 @@ import {
   log,
   removeTmp,
   restarts,
+  root,
   startPortal,
   stopPortal,
   waitReady,
@@ -147,9 +149,16 @@ async function main() {
     appUrl: process.env.KARGO_BENCH_APP_URL ?? 'http://localhost:3000',
     backendUrl: process.env.KARGO_BENCH_BACKEND_URL ?? 'http://localhost:7007',
   };
+  // The catalog Components whose Promotions tab shows each bench project.
+  const entitiesDir = mkdtempSync(join(tmpdir(), 'kargo-bench-entities-'));
+  const entitiesFile = join(entitiesDir, 'entities.yaml');
+  writeFileSync(entitiesFile, benchEntities());
   if (args.has('--start')) {
     if (production && !args.has('--no-build')) buildApp();
-    urls = await startPortal({ production });
+    urls = await startPortal({
+      production,
+      extraConfig: catalogConfig(entitiesFile),
+    });
   }
   const browser = await launchChromium();
   try {
@@ -194,6 +203,7 @@ async function main() {
       // it answers promptly again, and how long that took is printed.
       const settleMs = await settle(kargo, size.project);
       log(`${size.project}: the API answers promptly after ${settleMs} ms`);
+      await waitForEntity(urls, () => token, size.project);
       // `repo start` restarts the backend when someone edits a source file:
       // a measurement it interrupted says nothing, so it is taken again.
       for (let attempt = 1; ; attempt++) {
@@ -240,7 +250,61 @@ async function main() {
         removeTmp();
       }
     }
+    rmSync(entitiesDir, { recursive: true, force: true });
   }
+}
+
+/** A Component per bench project, annotated with it (owned by the guests). */
+function benchEntities() {
+  return SIZES.map(({ project }) =>
+    [
+      'apiVersion: backstage.io/v1alpha1',
+      'kind: Component',
+      'metadata:',
+      `  name: ${project}`,
+      '  annotations:',
+      `    kargo.akuity.io/project: ${project}`,
+      'spec:',
+      '  type: service',
+      '  lifecycle: experimental',
+      '  owner: group:default/guests',
+      '',
+    ].join('\n'),
+  ).join('---\n');
+}
+
+/**
+ * The bench portal's catalog: the demo's users and groups (the guest's
+ * group decides what it may do) and the bench Components. (Lists replace
+ * those of app-config.yaml.)
+ */
+function catalogConfig(entitiesFile) {
+  const q = JSON.stringify;
+  return [
+    'catalog:',
+    '  locations:',
+    '    - type: file',
+    `      target: ${q(join(root, 'examples', 'org.yaml'))}`,
+    '      rules:',
+    '        - allow: [User, Group]',
+    '    - type: file',
+    `      target: ${q(entitiesFile)}`,
+  ].join('\n');
+}
+
+/** Waits (bounded) until the catalog serves the project's Component. */
+async function waitForEntity(urls, token, project) {
+  const url = `${urls.backendUrl}/api/catalog/entities/by-name/component/default/${project}`;
+  for (let i = 0; i < 240; i++) {
+    const response = await fetch(url, {
+      headers: { Authorization: `Bearer ${token()}` },
+    });
+    if (response.ok) return;
+    await sleep(500);
+  }
+  throw new Error(
+    `the catalog has no component:default/${project} after 120 s: the bench needs it (run with --start, or register one annotated kargo.akuity.io/project: ${project})`,
+  );
 }
 
 /** Longest wait for the backend to answer promptly after an apply. */
@@ -334,7 +398,8 @@ async function measure(context, urls, docs) {
   const project = docs.base[0].metadata.name;
   const first = docs.stages[0].metadata.name;
   const last = docs.lastStage;
-  const view = `${urls.appUrl}/kargo/${project}`;
+  // The component's Promotions tab.
+  const view = `${urls.appUrl}/catalog/default/component/${project}/kargo`;
   let page = await context.newPage();
   try {
     let cdp = await context.newCDPSession(page);
@@ -425,8 +490,8 @@ function print(results) {
   console.log(`\n${line(header)}`);
   for (const row of rows) console.log(line(row));
   console.log(
-    `\nChromium ${chromiumPath}; the Kargo page (/kargo/<project>), the same ` +
-      "pipeline view as an entity's Promotions tab.",
+    `\nChromium ${chromiumPath}; the Promotions tab of ` +
+      'component:default/<project>.',
   );
 }
 

@@ -251,8 +251,12 @@ export function buildApp() {
  * backend and the frontend's development server). With `production`, the
  * backend alone (`package start` in packages/backend), serving the app
  * built by buildApp() from its own origin, as a deployed portal does.
+ * `extraConfig`: more top-level configuration (YAML) for this portal.
  */
-export async function startPortal({ production = false } = {}) {
+export async function startPortal({
+  production = false,
+  extraConfig = '',
+} = {}) {
   const tmp = mkdtempSync(join(tmpdir(), 'kargo-e2e-'));
   state.tmp = tmp;
   const [backendPort, appPort] = await freePorts(2);
@@ -306,6 +310,8 @@ export async function startPortal({ production = false } = {}) {
       'demo:',
       '  git:',
       `    root: ${q(demoDir)}`,
+      // More top-level keys (YAML), e.g. the benchmark's catalog.
+      extraConfig,
       '',
     ].join('\n'),
   };
