@@ -245,6 +245,8 @@ export const kargoPlugin = createBackendPlugin({
           onPromotionEnded: notifier?.promotionEnded,
         });
         wakePromotions = () => void promotions.engine.poke();
+        // As the promote endpoint does: for auto-promotion and the Stage API.
+        const promote = promotions.service.create.bind(promotions.service);
         deps.lifecycle.addShutdownHook(async () => {
           // Git's HOME for the steps: gone only once no step runs any more.
           await promotions.engine.stop();
@@ -269,8 +271,7 @@ export const kargoPlugin = createBackendPlugin({
           wakePromotions,
           gate,
           onVerificationEnded: notifier?.verificationEnded,
-          promote: (project, stage, request, actor) =>
-            promotions.service.create(project, stage, request, actor),
+          promote,
         });
         touchStages = stages.touch;
         pokeStages = () => void stages.engine.poke();
@@ -324,8 +325,7 @@ export const kargoPlugin = createBackendPlugin({
         const stageService = new StageService({
           store,
           touch: stages.touch,
-          promote: (project, stage, request, actor) =>
-            promotions.service.create(project, stage, request, actor),
+          promote,
         });
         // Promote, approve and review: one path (permissions, gates, audit)
         // for the API and for the actions registry.

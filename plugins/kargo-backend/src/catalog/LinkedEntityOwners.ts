@@ -5,13 +5,12 @@ import {
   RELATION_OWNED_BY,
   stringifyEntityRef,
 } from '@backstage/catalog-model';
-import { CATALOG_FILTER_EXISTS } from '@backstage/catalog-client';
 import type { CatalogService } from '@backstage/plugin-catalog-node';
 import {
   KARGO_PROJECT_ANNOTATION,
   KARGO_STAGES_ANNOTATION,
 } from '@kargo-backstage/plugin-kargo-common';
-import { splitAnnotation } from '../service/EntityPipelineLoader';
+import { entitiesAnnotatedWith, splitAnnotation } from './annotatedEntities';
 
 /** Who owns what, per project, is read from the catalog at most this often. */
 const LINKS_TTL_MS = 30_000;
@@ -85,22 +84,18 @@ export class LinkedEntityOwners {
   }
 
   private async readLinks(): Promise<Map<string, Link[]>> {
-    const { items } = await this.catalog.getEntities(
-      {
-        filter: {
-          [`metadata.annotations.${KARGO_PROJECT_ANNOTATION}`]:
-            CATALOG_FILTER_EXISTS,
-        },
-        fields: [
-          'kind',
-          'metadata.namespace',
-          'metadata.name',
-          'metadata.annotations',
-          'spec.owner',
-          'relations',
-        ],
-      },
-      { credentials: await this.auth.getOwnServiceCredentials() },
+    const items = await entitiesAnnotatedWith(
+      this.catalog,
+      this.auth,
+      KARGO_PROJECT_ANNOTATION,
+      [
+        'kind',
+        'metadata.namespace',
+        'metadata.name',
+        'metadata.annotations',
+        'spec.owner',
+        'relations',
+      ],
     );
     const byProject = new Map<string, Link[]>();
     for (const entity of items) {

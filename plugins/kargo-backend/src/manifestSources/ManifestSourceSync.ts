@@ -5,7 +5,6 @@ import type {
   LoggerService,
   UrlReaderService,
 } from '@backstage/backend-plugin-api';
-import { CATALOG_FILTER_EXISTS } from '@backstage/catalog-client';
 import { type Entity, stringifyEntityRef } from '@backstage/catalog-model';
 import {
   InputError,
@@ -21,7 +20,10 @@ import {
   parseManifests,
 } from '@kargo-backstage/plugin-kargo-common';
 import type { ManifestApplier } from '../manifests';
-import { splitAnnotation } from '../service/EntityPipelineLoader';
+import {
+  entitiesAnnotatedWith,
+  splitAnnotation,
+} from '../catalog/annotatedEntities';
 import { checkManagedProjects } from './checkManagedProjects';
 import {
   type DatabaseManifestSources,
@@ -71,7 +73,12 @@ export class ManifestSourceSync {
     const { catalog, auth, sources, logger } = this.options;
     let items: Entity[];
     try {
-      items = await this.annotatedEntities(catalog, auth);
+      items = await entitiesAnnotatedWith(
+        catalog,
+        auth,
+        KARGO_MANIFESTS_ANNOTATION,
+        ['kind', 'metadata.namespace', 'metadata.name', 'metadata.annotations'],
+      );
     } catch (error) {
       // The next run tries again; what is applied stays as it is.
       logger.warn(
@@ -86,28 +93,6 @@ export class ManifestSourceSync {
       await this.syncEntity(entity, { audit: true });
     }
     await sources.forgetAllBut(items.map(e => stringifyEntityRef(e)));
-  }
-
-  private async annotatedEntities(
-    catalog: CatalogService,
-    auth: AuthService,
-  ): Promise<Entity[]> {
-    const { items } = await catalog.getEntities(
-      {
-        filter: {
-          [`metadata.annotations.${KARGO_MANIFESTS_ANNOTATION}`]:
-            CATALOG_FILTER_EXISTS,
-        },
-        fields: [
-          'kind',
-          'metadata.namespace',
-          'metadata.name',
-          'metadata.annotations',
-        ],
-      },
-      { credentials: await auth.getOwnServiceCredentials() },
-    );
-    return items;
   }
 
   /**

@@ -10,18 +10,12 @@ import {
   ManifestSourceStatus,
   ProjectPipeline,
 } from '@kargo-backstage/plugin-kargo-common';
+import { splitAnnotation } from '../catalog/annotatedEntities';
 import type { KargoStore, StoredResource } from '../database';
 import { orderStages, toManifest } from '../manifests';
 
 /** How many recent Promotions one project's answer carries. */
 const RECENT_PROMOTIONS = 100;
-
-export function splitAnnotation(value: string | undefined): string[] {
-  return (value ?? '')
-    .split(',')
-    .map(v => v.trim())
-    .filter(Boolean);
-}
 
 /** Freight names a Stage currently holds (newest collection, every origin). */
 function currentFreightNames(stage: StoredResource): string[] {

@@ -21,7 +21,8 @@ export type KargoAction =
   | 'assembleFreight'
   | 'reviewPromotion'
   | 'freeze'
-  | 'rejectFreight';
+  | 'rejectFreight'
+  | 'syncManifests';
 
 type StagePermission = typeof kargoStagePromotePermission;
 type PlainPermission = typeof kargoWarehouseRefreshPermission;
@@ -53,4 +54,6 @@ export const ACTION_PERMISSIONS: Record<
   freeze: [kargoFreezeManagePermission],
   // Reject Freight for a Stage, or lift that rejection.
   rejectFreight: [kargoFreightApprovePermission],
+  // Read and apply the entity's kargo.akuity.io/manifests now.
+  syncManifests: [kargoResourceManagePermission],
 };

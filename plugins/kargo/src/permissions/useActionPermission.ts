@@ -22,8 +22,11 @@ import { ACTION_PERMISSIONS, KargoAction } from './kargoActions';
 /** Whether the user may take an action now, and if not, why. */
 export type ActionDecision = { allowed: boolean; reason?: string };
 
-/** What an action acts on: a project, and the Stage for Stage actions. */
-export type PermissionTarget = { project: string; stage?: string };
+/**
+ * What an action acts on: a project, and the Stage for Stage actions
+ * (actions needing only plain permissions need neither).
+ */
+export type PermissionTarget = { project?: string; stage?: string };
 
 const CHECKING: ActionDecision = {
   allowed: false,
@@ -64,9 +67,10 @@ export function useActionPermission(
   target: PermissionTarget,
 ): ActionDecision {
   const needed = ACTION_PERMISSIONS[action];
-  const ref = target.stage
-    ? kargoStageResourceRef(target.project, target.stage)
-    : undefined;
+  const ref =
+    target.project && target.stage
+      ? kargoStageResourceRef(target.project, target.stage)
+      : undefined;
   // Hooks cannot be conditional: one per permission, always. A Stage
   // permission the action does not need gets no resource ref, which
   // usePermission answers locally (no request). Answers are shared between

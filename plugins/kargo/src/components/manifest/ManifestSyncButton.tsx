@@ -1,26 +1,13 @@
 import { useApi } from '@backstage/frontend-plugin-api';
-import { usePermission } from '@backstage/plugin-permission-react';
-import { kargoResourceManagePermission } from '@kargo-backstage/plugin-kargo-common';
 import Button from '@material-ui/core/Button';
 import Tooltip from '@material-ui/core/Tooltip';
 import Typography from '@material-ui/core/Typography';
 import useAsyncFn from 'react-use/esm/useAsyncFn';
 import { kargoApiRef } from '../../api';
+import { useActionPermission } from '../../permissions';
 import { errorMessage } from '../actions';
 
 type EntityName = { kind: string; namespace?: string; name: string };
-
-/** Why the user may not sync, if so (the permission the route checks). */
-function useSyncRefusal(): string | undefined {
-  const { loading, allowed, error } = usePermission({
-    permission: kargoResourceManagePermission,
-  });
-  if (loading) return 'Checking your permissions…';
-  if (error) return `Your permissions could not be checked: ${error.message}`;
-  return allowed
-    ? undefined
-    : `You lack the ${kargoResourceManagePermission.name} permission`;
-}
 
 /**
  * "Sync now": reads and applies the entity's manifests at once, then
@@ -33,7 +20,8 @@ export function ManifestSyncButton(props: {
 }) {
   const { entity, onSynced } = props;
   const api = useApi(kargoApiRef);
-  const refusal = useSyncRefusal();
+  // The entity's own route, whatever its projects: a plain permission.
+  const refusal = useActionPermission('syncManifests', {}).reason;
   const [sync, run] = useAsyncFn(async () => {
     await api.syncManifestSource(entity);
     onSynced();
