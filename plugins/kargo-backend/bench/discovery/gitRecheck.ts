@@ -123,7 +123,7 @@ export async function gitRecheckFigure(
     const p99 = percentile(ours, 99);
     return {
       notes: [
-        `git repository: ${commits} commits on main, served over smart HTTP by the tests' server (node http → \`git http-backend\` CGI per request) at ${repoURL}`,
+        `git repository: ${commits} commits on main, served over smart HTTP by the tests' server (node http → \`git http-backend\` CGI per request, in a Node process of its own) at ${repoURL}`,
         `first discovery (no previous result, empty cache): ${firstMs.toFixed(
           0,
         )} ms, ${firstProcesses} git processes (${firstSummary}); re-checks: ${counter.summary()} in ${

@@ -2,14 +2,11 @@
  * Git repositories for the benchmarks: one built with the test fixture (a
  * history of `commits` commits on main), bare copies of it under other
  * names, all served over smart HTTP (`git http-backend`) on 127.0.0.1 by the
- * tests' server. Discovery only reads them; the promotion figures push.
+ * tests' server, run in a process of its own. Discovery only reads them; the promotion figures push.
  */
 import { execFileSync } from 'node:child_process';
 import { GitFixture } from '../../src/warehouses/discovery/git/__testUtils__/gitFixtures';
-import {
-  GitHttpServer,
-  startGitHttpServer,
-} from '../../src/warehouses/discovery/git/__testUtils__/gitHttpServer';
+import { GitServerProcess, startGitServerProcess } from './gitServerProcess';
 
 export type BenchGitRepos = {
   /** URL of the repository with the history. */
@@ -21,7 +18,7 @@ export type BenchGitRepos = {
   /** Their bare directories, in the same order. */
   copyDirs: string[];
   commits: number;
-  server: GitHttpServer;
+  server: GitServerProcess;
   close(): Promise<void>;
 };
 
@@ -65,7 +62,7 @@ export async function startGitRepos(options: {
       );
       copyNames.push(copy);
     }
-    const server = await startGitHttpServer({
+    const server = await startGitServerProcess({
       root: fixture.reposDir,
       allowPush: options.allowPush ?? false,
     });

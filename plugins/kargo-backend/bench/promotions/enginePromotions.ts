@@ -3,9 +3,9 @@
  * it (createEngineHarness: DatabaseKargoStore, DatabasePromotionQueue,
  * PromotionRunner with the built-in steps, PromotionEngine, PromotionService)
  * on a fresh database. Promotions are created through PromotionService, which
- * wakes the engine as the API does; the harness watches for them to finish
- * by polling the queue table (its `done` flag is set in the transaction that
- * writes the Promotion's final phase), then reads the phases once.
+ * wakes the engine as the API does; the harness sees each finish when the
+ * runner reports the transaction that wrote its final phase committed (the
+ * hook the plugin's notifications use), then reads the phases once.
  */
 import type { Knex } from 'knex';
 import { createEngineHarness } from '../../src/promotions/__testUtils__/engineHarness';
@@ -17,8 +17,6 @@ import { now, percentile } from '../measure';
 const ACTOR = 'user:default/bench';
 /** Production also ticks every 2 s (startPromotionEngine's scheduler task). */
 const SCHEDULER_TICK_MS = 2000;
-
-const sleep = (ms: number) => new Promise(r => setTimeout(r, ms));
 
 export type EngineJob = { stage: string; freight: string };
 
@@ -46,11 +44,15 @@ export async function openEngine(
 ) {
   const db: FreshDatabase = await provider.open(dbName);
   const log = countingLogger();
+  const listeners = new Set<(project: string, name: string) => void>();
   try {
     const harness = await createEngineHarness(db.knex, {
       owner: `bench:${process.pid}`,
       logger: log.logger,
       concurrency,
+      onEnded: (project, name) => {
+        for (const listener of listeners) listener(project, name);
+      },
     });
     await harness.apply(yaml).catch(async error => {
       await harness.close();
@@ -70,6 +72,11 @@ export async function openEngine(
       harness,
       knex: db.knex,
       log,
+      /** Calls `listener` as each Promotion's final phase is committed. */
+      onEnded(listener: (project: string, name: string) => void) {
+        listeners.add(listener);
+        return () => listeners.delete(listener);
+      },
       async close() {
         clearInterval(ticker);
         await harness.close().catch(() => {});
@@ -82,14 +89,6 @@ export async function openEngine(
   }
 }
 
-/** Names of the finished Promotions of `project` (any final phase). */
-async function finishedNames(knex: Knex, project: string): Promise<string[]> {
-  const rows = await knex('kargo_promotion_queue')
-    .where({ project, done: true })
-    .select('name');
-  return rows.map(r => r.name);
-}
-
 /**
  * Creates one Promotion per job, in order, as fast as the service answers,
  * and waits until all of them have finished (or `timeoutMs`).
@@ -98,28 +97,27 @@ export async function promoteBatch(
   engine: EngineSide,
   project: string,
   jobs: EngineJob[],
-  options: { pollMs: number; timeoutMs: number },
+  options: { timeoutMs: number },
 ): Promise<EngineBatch> {
   const { knex, harness } = engine;
   const startedAt = new Map<string, number>();
-  // Every finished Promotion of the project, earlier batches' too: one of
-  // this batch may finish before its create call has returned its name.
+  // Every Promotion of the project that ends from now on: one of this batch
+  // may end before its create call has returned its name.
   const finishedAt = new Map<string, number>();
   const names: string[] = [];
   const start = now();
   let created = false;
   const allFinished = () => created && names.every(n => finishedAt.has(n));
-  const watcher = (async () => {
-    const deadline = start + options.timeoutMs;
-    while (now() < deadline) {
-      const seen = await finishedNames(knex, project);
-      const at = now();
-      for (const name of seen)
-        if (!finishedAt.has(name)) finishedAt.set(name, at);
-      if (allFinished()) return;
-      await sleep(options.pollMs);
-    }
-  })();
+  let settled!: () => void;
+  const finished = new Promise<void>(resolve => {
+    settled = resolve;
+  });
+  const stopListening = engine.onEnded((p, name) => {
+    if (p !== project || finishedAt.has(name)) return;
+    finishedAt.set(name, now());
+    if (allFinished()) settled();
+  });
+  const deadline = setTimeout(settled, options.timeoutMs);
   let createSeconds = NaN;
   try {
     for (const job of jobs) {
@@ -136,7 +134,10 @@ export async function promoteBatch(
     createSeconds = (now() - start) / 1000;
   } finally {
     created = true;
-    await watcher;
+    if (allFinished()) settled();
+    await finished;
+    clearTimeout(deadline);
+    stopListening();
   }
   // Running ones (after a timeout) end at engine.stop in close().
   if (allFinished()) await harness.engine.idle();

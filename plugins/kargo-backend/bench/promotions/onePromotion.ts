@@ -35,8 +35,6 @@ const PROJECT = 'solo';
 const TARGET_RATIO = 1.25;
 /** kargo.promotions.concurrency's default (one Promotion runs here anyway). */
 const ENGINE_CONCURRENCY = 4;
-/** The single Promotion's finish is looked for this often. */
-const POLL_MS = 10;
 
 export async function onePromotionFigure(
   provider: DatabaseProvider,
@@ -69,9 +67,9 @@ export async function onePromotionFigure(
     const requests = { ours: [] as number[], script: [] as number[] };
     const measuredNames = new Map<string, number>();
     const counted = async <T>(into: number[], run: () => Promise<T>) => {
-      const before = repos.server.requests.length;
+      const before = await repos.server.requestCount();
       const result = await run();
-      into.push(repos.server.requests.length - before);
+      into.push((await repos.server.requestCount()) - before);
       return result;
     };
     for (let i = 1; i <= total; i++) {
@@ -82,7 +80,7 @@ export async function onePromotionFigure(
             engine!,
             PROJECT,
             [{ stage: SOLO_STAGE, freight: f.name }],
-            { pollMs: POLL_MS, timeoutMs: 60_000 },
+            { timeoutMs: 60_000 },
           ),
         );
         failures.push(...batch.failures);
@@ -132,7 +130,7 @@ export async function onePromotionFigure(
       );
     }
     const promotions = await readPromotions(engine.knex, PROJECT);
-    // End to end minus the steps: creation, claim, status writes, polling.
+    // End to end minus the steps: creation, claim, status writes.
     const outside = [...measuredNames].map(
       ([name, ms]) =>
         ms -
@@ -148,7 +146,7 @@ export async function onePromotionFigure(
         } warm-ups on a fresh SQLite file; per rep (ms): engine ${list(
           ours,
         )}; promote.sh ${list(script)}`,
-        `one promotion: engine time outside its steps (creation → Succeeded minus the steps' durations: PromotionService.create, the engine's claim, status writes between steps, the final transaction, this harness's ${POLL_MS} ms polling), median ${percentile(
+        `one promotion: engine time outside its steps (creation → Succeeded minus the steps' durations: PromotionService.create, the engine's claim, status writes between steps, the final transaction), median ${percentile(
           outside,
           50,
         ).toFixed(0)} ms`,

@@ -53,8 +53,6 @@ export type FleetOptions = {
 
 const PROJECT = 'fleet';
 const MiB = 1024 * 1024;
-/** How often the harness looks for finished Promotions. */
-const POLL_MS = 5;
 
 /** Copies used: the engine's, then promote.sh's before and after it. */
 export const fleetCopies = (options: FleetOptions) => 3 * options.repos;
@@ -164,7 +162,7 @@ export async function promotionFleetFigure(
         stage: ourStages[s].stage,
         freight: freightOf(round).name,
       })),
-      { pollMs: POLL_MS, timeoutMs: options.budgetMs },
+      { timeoutMs: options.budgetMs },
     );
     const rssAfter = rssAfterGc() / MiB;
     if (batch.failures.length) {
@@ -219,7 +217,7 @@ export async function promotionFleetFigure(
         )} commits in the repositories (the engine's ${
           options.repos
         }, then promote.sh's before and after it)`,
-        `fleet (${provider.label}): finish detected by polling kargo_promotion_queue.done every ${POLL_MS} ms; latency is per Promotion from its PromotionService.create call; for promote.sh from the pool's start (every job queued then) to the job's exit`,
+        `fleet (${provider.label}): finish seen when the engine reports the final phase committed (PromotionRunner's onEnded); latency is per Promotion from its PromotionService.create call; for promote.sh from the pool's start (every job queued then) to the job's exit`,
         `fleet (${provider.label}): pushes repeated because the branch moved: engine ${ourRepeats} (git-push pushes first and integrates only when refused, and rebases first when this backend pushed the branch since its clone), promote.sh ${before.rejectedPushes} and ${after.rejectedPushes} (${options.concurrency} independent jobs: pull --rebase, push again)`,
         `fleet (${provider.label}): RSS after gc ${rssBefore.toFixed(
           0,

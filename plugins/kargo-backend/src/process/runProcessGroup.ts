@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { LaunchedProcess, SpawnHelper } from './spawnHelper';
 
 export type ProcessGroupOptions = {
   command: string;
@@ -32,6 +32,9 @@ export type ProcessGroupResult = {
   stoppedBy?: 'timeout' | 'abort' | 'overflow';
 };
 
+/** Starts every command (see spawnHelper.ts for why not spawn() here). */
+const helper = new SpawnHelper();
+
 /**
  * Runs a command in its own process group and collects its output. A
  * timeout, an abort or too much output kills the whole group, so helpers a
@@ -43,91 +46,87 @@ export function runProcessGroup(
 ): Promise<ProcessGroupResult> {
   return new Promise((resolve, reject) => {
     const { signal } = options;
-    const child = spawn(options.command, options.args, {
-      cwd: options.cwd,
-      env: options.env,
-      stdio: [options.stdin === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
-      detached: true,
-    });
     const stdout: Buffer[] = [];
     let stdoutBytes = 0;
     let stderr = Buffer.alloc(0);
     const state = { timedOut: false, aborted: false, overflow: false };
     let stoppedBy: ProcessGroupResult['stoppedBy'];
     let killTimer: NodeJS.Timeout | undefined;
+    let ended = false;
+    // Set at once below; the handlers that use them run later.
+    const started: { child?: LaunchedProcess; timer?: NodeJS.Timeout } = {};
 
-    const killGroup = (sig: NodeJS.Signals) => {
-      if (child.pid === undefined || child.exitCode !== null) return;
-      try {
-        process.kill(-child.pid, sig);
-      } catch {
-        try {
-          child.kill(sig);
-        } catch {
-          // already gone
-        }
-      }
-    };
     const stop = (why: 'timeout' | 'abort' | 'overflow') => {
       stoppedBy ??= why;
       if (!options.killGraceMs) {
-        killGroup('SIGKILL');
+        started.child?.killGroup('SIGKILL');
         return;
       }
-      killGroup('SIGTERM');
-      killTimer ??= setTimeout(() => killGroup('SIGKILL'), options.killGraceMs);
+      started.child?.killGroup('SIGTERM');
+      killTimer ??= setTimeout(
+        () => started.child?.killGroup('SIGKILL'),
+        options.killGraceMs,
+      );
       killTimer.unref?.();
     };
-    const timer = setTimeout(() => {
-      state.timedOut = true;
-      stop('timeout');
-    }, options.timeoutMs);
     const onAbort = () => {
       state.aborted = true;
       stop('abort');
     };
-    signal?.addEventListener('abort', onAbort, { once: true });
-
-    child.stdout!.on('data', (chunk: Buffer) => {
-      stdoutBytes += chunk.length;
-      if (stdoutBytes > options.maxStdoutBytes) {
-        state.overflow = true;
-        stop('overflow');
-        return;
-      }
-      stdout.push(chunk);
-    });
-    child.stderr!.on('data', (chunk: Buffer) => {
-      stderr = Buffer.concat([stderr, chunk]);
-      if (stderr.length > options.stderrTailBytes) {
-        stderr = stderr.subarray(stderr.length - options.stderrTailBytes);
-      }
-    });
-    if (child.stdin) {
-      child.stdin.on('error', () => undefined);
-      child.stdin.end(options.stdin);
-    }
     const finish = () => {
-      clearTimeout(timer);
+      ended = true;
+      clearTimeout(started.timer);
       if (killTimer) clearTimeout(killTimer);
       signal?.removeEventListener('abort', onAbort);
     };
-    child.on('error', error => {
-      finish();
-      reject(error);
-    });
-    child.on('close', (code, killedBy) => {
-      finish();
-      // A helper may outlive the command itself; make sure the group is gone.
-      if (stoppedBy) killGroup('SIGKILL');
-      resolve({
-        code,
-        killedBy,
-        stdout: Buffer.concat(stdout),
-        stderr,
-        ...state,
-        stoppedBy,
-      });
-    });
+    started.child = helper.launch(
+      {
+        command: options.command,
+        args: options.args,
+        cwd: options.cwd,
+        env: options.env,
+        stdin: options.stdin,
+      },
+      {
+        stdout: chunk => {
+          if (state.overflow) return;
+          stdoutBytes += chunk.length;
+          if (stdoutBytes > options.maxStdoutBytes) {
+            state.overflow = true;
+            stop('overflow');
+            return;
+          }
+          stdout.push(chunk);
+        },
+        stderr: chunk => {
+          stderr = Buffer.concat([stderr, chunk]);
+          if (stderr.length > options.stderrTailBytes) {
+            stderr = stderr.subarray(stderr.length - options.stderrTailBytes);
+          }
+        },
+        error: error => {
+          if (ended) return;
+          finish();
+          reject(error);
+        },
+        close: (code, killedBy) => {
+          if (ended) return;
+          finish();
+          resolve({
+            code,
+            killedBy,
+            stdout: Buffer.concat(stdout),
+            stderr,
+            ...state,
+            stoppedBy,
+          });
+        },
+      },
+    );
+    started.timer = setTimeout(() => {
+      state.timedOut = true;
+      stop('timeout');
+    }, options.timeoutMs);
+    signal?.addEventListener('abort', onAbort, { once: true });
   });
 }

@@ -475,6 +475,55 @@ spec:
     expect(retried.spec.freight).toBe('f-1-0-0');
   });
 
+  it('shows a step that runs for a while as Running, with its start time, before it ends', async () => {
+    let finish!: () => void;
+    const finished = new Promise<void>(resolve => {
+      finish = resolve;
+    });
+    await setup([
+      { name: 'quick', run: async () => ({ status: 'Succeeded' }) },
+      {
+        name: 'slow',
+        run: async () => {
+          await finished;
+          return { status: 'Succeeded' };
+        },
+      },
+    ]);
+    await harness.apply(qaStage(`{ uses: quick }, { uses: slow, as: wait }`));
+    const promotion = await harness.service.create(
+      'shop',
+      'qa',
+      { freight: 'f-1-0-0' },
+      ACTOR,
+    );
+    void harness.engine.tick();
+    let status: any;
+    for (let i = 0; i < 100; i++) {
+      status = (await harness.promotion('shop', promotion.name))!.status;
+      if (status.stepExecutionMetadata?.[1]?.status === 'Running') break;
+      await new Promise(r => setTimeout(r, 50));
+    }
+    expect(status.phase).toBe('Running');
+    expect(status.currentStep).toBe(1);
+    expect(status.stepExecutionMetadata[0]).toMatchObject({
+      status: 'Succeeded',
+    });
+    expect(status.stepExecutionMetadata[1]).toMatchObject({
+      alias: 'wait',
+      status: 'Running',
+      startedAt: expect.any(String),
+    });
+    finish();
+    await harness.settle();
+    const done = (await harness.promotion('shop', promotion.name))!.status;
+    expect(done.phase).toBe('Succeeded');
+    expect((done.stepExecutionMetadata as any[])[1]).toMatchObject({
+      status: 'Succeeded',
+      finishedAt: expect.any(String),
+    });
+  });
+
   it('never stores or logs the values of secrets', async () => {
     harness = await createEngineHarness(knex, {
       secrets: [

@@ -36,6 +36,14 @@ import { finalPhase, StepMeta, StepStatus } from './stepStatus';
 /** Waits this short are slept through holding the claim (keeps the work dir). */
 const MAX_IN_PROCESS_WAIT_MS = 15_000;
 const DEFAULT_POLL_MS = 30_000;
+/**
+ * A step still running after this long has its start written to the
+ * status (the portal shows it Running); a quicker one is written once, when
+ * it ends. Crash safety does not depend on it: the step is marked in flight
+ * in the queue (by the transaction that ended the step before it) before
+ * it starts.
+ */
+const RUNNING_RECORD_DELAY_MS = 500;
 
 export type PromotionRunnerOptions = {
   queue: PromotionQueue;
@@ -66,6 +74,8 @@ type State = {
     currentStep: number;
   };
   steps: StepSpec[];
+  /** The queue's in_flight_step as this run last wrote (or claimed) it. */
+  inFlightStep?: number | null;
 };
 
 class Stop extends Error {}
@@ -206,6 +216,7 @@ export class PromotionRunner {
       return;
     }
     const s = loaded;
+    s.inFlightStep = claim.inFlightStep;
     const { promotion } = s;
     const workDir = join(this.options.workRoot, promotion.uid);
     if (claim.previousOwner) {
@@ -391,6 +402,10 @@ export class PromotionRunner {
           s.promotion,
           target as unknown as JsonObject,
         );
+        if (s.steps.length) {
+          await queue.update(claim, this.options.owner, { inFlightStep: 0 });
+          s.inFlightStep = 0;
+        }
         return true;
       },
     );
@@ -481,14 +496,21 @@ export class PromotionRunner {
         }
       }
       s.status.currentStep = index + 1;
-      await record(
-        {
-          status,
-          message: message ? log.mask(message) : undefined,
-          finishedAt: new Date(this.clock()).toISOString(),
-        },
-        { inFlightStep: null },
-      );
+      const changes = {
+        status,
+        message: message ? log.mask(message) : undefined,
+        finishedAt: new Date(this.clock()).toISOString(),
+      };
+      if (index + 1 === s.steps.length) {
+        // finish() writes it with the final phase, in one transaction; a
+        // crash in between runs this step again, told it was interrupted.
+        Object.assign(meta, changes);
+        return 'next' as const;
+      }
+      // The next step is about to start: mark it in flight now, in this
+      // transaction, rather than in one of its own.
+      await record(changes, { inFlightStep: index + 1 });
+      s.inFlightStep = index + 1;
       return 'next' as const;
     };
 
@@ -552,7 +574,10 @@ export class PromotionRunner {
           )}`,
         );
       }
-      await record({}, { inFlightStep: index });
+      if (s.inFlightStep !== index) {
+        await record({}, { inFlightStep: index });
+        s.inFlightStep = index;
+      }
       const resumed = run.resumed && attempt === meta.errorCount + 1;
       if (resumed)
         log.add(
@@ -567,6 +592,11 @@ export class PromotionRunner {
         : run.signal;
       let result: PromotionStepResult | undefined;
       let error: unknown;
+      let showRunning: Promise<void> | undefined;
+      const progress = setTimeout(() => {
+        // A lost lease surfaces at the step's own outcome.
+        showRunning = record({}).catch(() => undefined);
+      }, RUNNING_RECORD_DELAY_MS);
       try {
         result = await runner.run({
           project: claim.project,
@@ -588,6 +618,9 @@ export class PromotionRunner {
         });
       } catch (e) {
         error = e;
+      } finally {
+        clearTimeout(progress);
+        await showRunning;
       }
       if (run.signal.aborted) return 'aborted'; // finish() marks the step
       const timedOut = timeoutMs > 0 && this.elapsed(meta) >= timeoutMs;

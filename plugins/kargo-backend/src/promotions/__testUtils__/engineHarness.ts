@@ -65,6 +65,8 @@ export async function createEngineHarness(
     verifier?: StageVerifier;
     /** Default a jest mock; outside Jest (the benchmarks) pass one. */
     logger?: LoggerService;
+    /** Told when a Promotion's final phase is committed. */
+    onEnded?: (project: string, name: string) => void;
   } = {},
 ) {
   const store = await DatabaseKargoStore.create({
@@ -101,6 +103,7 @@ export async function createEngineHarness(
     owner,
     leaseMs,
     logger,
+    onEnded: p => options.onEnded?.(p.project, p.name),
   });
   let pokeStages = () => {};
   const engine = new PromotionEngine({

@@ -5,6 +5,7 @@ import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { GitFixture } from '../../../warehouses/discovery/git/__testUtils__/gitFixtures';
 import { startHangingServer } from '../../../warehouses/discovery/git/__testUtils__/gitHttpServer';
+import { createGitProcessRunner } from '../../../warehouses/discovery/git/gitProcess';
 import {
   GitStepsHarness,
   PASSWORD,
@@ -116,6 +117,58 @@ describe('git-clone', () => {
       { alias: 'other-clone' },
     );
     expect(again.output).toEqual({ commits: { out2: remoteHead } });
+  });
+
+  it('clones a single branch checkout with one git process, keeping the repository out of the checkout', async () => {
+    const processes: string[] = [];
+    const real = createGitProcessRunner();
+    const steps = h.createSteps({
+      runner: invocation => {
+        processes.push(
+          invocation.args.find(a => !a.includes('=') && a !== '-c')!,
+        );
+        return real(invocation);
+      },
+    });
+    const result = await h.run(
+      'git-clone',
+      { repoURL: h.repoURL, checkout: [{ branch: 'stage/dev', path: 'out' }] },
+      { steps },
+    );
+    expect(result.output).toEqual({ commits: { out: dev } });
+    expect(processes).toEqual(['clone']);
+    expect(h.git('out', 'symbolic-ref', '--short', 'HEAD')).toBe('stage/dev');
+    expect(await readFile(join(h.workDir, 'out/manifests.yaml'), 'utf8')).toBe(
+      'dev\n',
+    );
+    // As a linked working tree: `.git` is a file naming the repository.
+    expect(await readFile(join(h.workDir, 'out/.git'), 'utf8')).toMatch(
+      /^gitdir: .*\/\.kargo-git\//,
+    );
+    // The default branch, the same way.
+    const byDefault = await h.run(
+      'git-clone',
+      { repoURL: h.repoURL, checkout: [{ path: 'default' }] },
+      { steps, alias: 'other' },
+    );
+    expect(byDefault.output).toEqual({ commits: { default: second } });
+    expect(processes).toEqual(['clone', 'clone']);
+  });
+
+  it('looks a branch up as a branch even where a tag has its name', async () => {
+    await expect(
+      h.run('git-clone', {
+        repoURL: h.repoURL,
+        checkout: [{ branch: 'v1.0.0', path: 'out' }],
+      }),
+    ).rejects.toThrow(/remote branch "v1.0.0" of repo .* does not exist/);
+    const created = await h.run('git-clone', {
+      repoURL: h.repoURL,
+      checkout: [{ branch: 'v1.0.0', path: 'out', create: true }],
+    });
+    expect(h.git('out', 'symbolic-ref', 'HEAD')).toBe('refs/heads/v1.0.0');
+    expect(created.output!.commits).not.toEqual({ out: first });
+    expect(await readdir(join(h.workDir, 'out'))).toEqual(['.git']);
   });
 
   it('fails for a missing branch without create, saying how to fix it', async () => {

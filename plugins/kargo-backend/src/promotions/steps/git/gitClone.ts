@@ -16,11 +16,15 @@ import {
   journalCheckout,
 } from './cloneState';
 import { GitStepDeps } from './deps';
+import { cloneDirectly, clonesDirectly } from './directClone';
 import { GitSession } from './gitSession';
 import { gitCloneSchema, GitCloneConfig } from './schemas';
 import { KARGO_DEFAULT_IDENTITY } from './workTree';
 
-/** Kargo's git-clone: one bare clone, a working tree per checkout. */
+/**
+ * Kargo's git-clone: one bare clone, a working tree per checkout; or, for
+ * a single checkout of a branch, a clone straight into it (directClone.ts).
+ */
 export function createGitCloneStep(deps: GitStepDeps): PromotionStepRunner {
   return {
     name: 'git-clone',
@@ -116,20 +120,32 @@ async function cloneRepository(
   const insecure = config.insecureSkipTLSVerify
     ? ['-c', 'http.sslVerify=false']
     : [];
-  await session.run(
-    [
-      ...insecure,
-      'clone',
-      '--bare',
-      '--quiet',
-      ...settings.flatMap(([key, value]) => ['-c', `${key}=${value}`]),
-      ...(config.blobless ? ['--filter=blob:none'] : []),
-      '--',
-      config.repoURL,
-      bareDir,
-    ],
-    { cwd: stateDir, operation: `cloning ${url}`, remoteURL: config.repoURL },
-  );
+  const cloneArgs = [
+    ...insecure,
+    'clone',
+    '--quiet',
+    ...settings.flatMap(([key, value]) => ['-c', `${key}=${value}`]),
+    ...(config.blobless ? ['--filter=blob:none'] : []),
+  ];
+  if (clonesDirectly(config.checkout)) {
+    const [{ checkout, dir, key }] = planned;
+    await journalCheckout(stateDir, [checkout.path]);
+    const commit = await cloneDirectly(ctx, session, {
+      cloneArgs,
+      repoURL: config.repoURL,
+      dir,
+      gitDir: bareDir,
+      checkout,
+      recurseSubmodules: config.recurseSubmodules ?? false,
+    });
+    if (commit)
+      return { status: 'Succeeded', output: { commits: { [key]: commit } } };
+  }
+  await session.run([...cloneArgs, '--bare', '--', config.repoURL, bareDir], {
+    cwd: stateDir,
+    operation: `cloning ${url}`,
+    remoteURL: config.repoURL,
+  });
   ctx.log(`Cloned ${url}${config.blobless ? ' (blobless)' : ''}`);
 
   const commits: JsonObject = {};

@@ -5,6 +5,7 @@ import {
 import { realpath, stat } from 'node:fs/promises';
 import { isAbsolute, relative, sep } from 'node:path';
 import { GitIdentity, GitSession } from './gitSession';
+import { readHeadFromDisk } from './headFromDisk';
 import { readRepositoryConfig, RepositorySettings } from './repoConfigGuard';
 
 /** Kargo's identity when neither the step nor the operator sets one. */
@@ -19,6 +20,8 @@ export type WorkTree = {
   dir: string;
   /** The path as the user wrote it, for messages. */
   path: string;
+  /** Its git directory (absolute): HEAD and, for a linked tree, commondir. */
+  gitDir: string;
   /**
    * HEAD's commit when the tree was opened (read it again with headCommit
    * after changing it); undefined on a branch without commits.
@@ -43,6 +46,7 @@ const LOCATE = [
   '--path-format=absolute',
   '--show-toplevel',
   '--git-common-dir',
+  '--absolute-git-dir',
   '--git-path',
   'rebase-merge',
   '--git-path',
@@ -84,15 +88,23 @@ export async function openWorkTree(
   const bornHead = result.code === 0;
   // Only a branch without commits fails on HEAD: ask again without it.
   if (!bornHead) result = await session.exec(LOCATE, call);
-  const [top, common, rebaseMerge, rebaseApply, mergeHead, head, symbolic] =
-    result.stdout.trim().split('\n');
+  const [
+    top,
+    common,
+    gitDir,
+    rebaseMerge,
+    rebaseApply,
+    mergeHead,
+    head,
+    symbolic,
+  ] = result.stdout.trim().split('\n');
   if (result.code !== 0 || !top || !common || !mergeHead) {
     throw new TerminalStepError(
       `path: "${path}" is not a Git working tree (check it out with git-clone first)`,
     );
   }
   const root = await realpath(ctx.workDir);
-  for (const p of [top, common]) {
+  for (const p of [top, common, gitDir]) {
     if (!inside(root, await realpath(p))) {
       throw new TerminalStepError(
         `path: the Git repository of "${path}" lies outside the Promotion's work directory`,
@@ -104,6 +116,7 @@ export async function openWorkTree(
   const wt: WorkTree = {
     dir,
     path,
+    gitDir,
     branch: '',
     stopped: { rebaseMerge, rebaseApply, mergeHead },
     settings,
@@ -119,8 +132,13 @@ export async function openWorkTree(
   return wt;
 }
 
-/** The commit HEAD points at. */
-export function headCommit(session: GitSession, wt: WorkTree): Promise<string> {
+/** The commit HEAD points at: from the repository's files, else from git. */
+export async function headCommit(
+  session: GitSession,
+  wt: WorkTree,
+): Promise<string> {
+  const { commit } = await readHeadFromDisk(wt.gitDir);
+  if (commit) return commit;
   return session.run(['rev-parse', '--verify', 'HEAD^{commit}'], {
     cwd: wt.dir,
     operation: `reading HEAD of ${wt.path}`,

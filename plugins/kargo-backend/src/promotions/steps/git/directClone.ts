@@ -1,0 +1,102 @@
+import { PromotionStepContext } from '@kargo-backstage/plugin-kargo-node';
+import { rm } from 'node:fs/promises';
+import { displayURL } from '../../../warehouses/discovery/git/gitErrors';
+import { GitSession } from './gitSession';
+import { readHeadFromDisk } from './headFromDisk';
+import { GitCheckoutConfig } from './schemas';
+
+/**
+ * Whether a checkout can be the clone's own working tree: a git-clone step
+ * with one checkout of a branch (or of the default branch), the usual
+ * GitOps case. Anything else (several checkouts, commits, tags, sparse
+ * cones) takes the bare clone with a working tree per checkout.
+ */
+export function clonesDirectly(checkouts: GitCheckoutConfig[]): boolean {
+  if (checkouts.length !== 1) return false;
+  const [c] = checkouts;
+  return !c.commit && !c.tag && !(c.sparse ?? []).length;
+}
+
+/**
+ * Clones straight into the checkout: one git process (`clone --branch`,
+ * with the repository kept in `gitDir`, next to where the bare clone would
+ * be, and a `.git` file in the checkout as a linked working tree has), in
+ * place of a bare clone, a branch lookup and `worktree add`. Returns the
+ * checked-out commit, or undefined, having removed what it made, when the
+ * branch is not a branch of the remote (missing: git-clone's usual path
+ * then creates it or explains; or a tag of that name, which `clone
+ * --branch` would check out) or the repository is empty.
+ */
+export async function cloneDirectly(
+  ctx: PromotionStepContext,
+  session: GitSession,
+  options: {
+    /** `clone` and its options, up to the URL and the directory. */
+    cloneArgs: string[];
+    repoURL: string;
+    dir: string;
+    gitDir: string;
+    checkout: GitCheckoutConfig;
+    recurseSubmodules: boolean;
+  },
+): Promise<string | undefined> {
+  const { dir, gitDir, checkout, repoURL } = options;
+  const branch = checkout.branch;
+  const remote = {
+    cwd: ctx.workDir,
+    operation: `cloning into ${checkout.path}`,
+    remoteURL: repoURL,
+  };
+  const cloned = await session.exec(
+    [
+      ...options.cloneArgs,
+      '--separate-git-dir',
+      gitDir,
+      ...(branch ? ['--branch', branch] : []),
+      '--',
+      repoURL,
+      dir,
+    ],
+    remote,
+  );
+  const undo = async () => {
+    await rm(dir, { recursive: true, force: true });
+    await rm(gitDir, { recursive: true, force: true });
+    return undefined;
+  };
+  if (cloned.code !== 0) {
+    if (
+      branch &&
+      /remote branch .* not found in upstream/i.test(cloned.stderr)
+    ) {
+      return undo();
+    }
+    throw session.failure(cloned, remote);
+  }
+  const head = await readHeadFromDisk(gitDir);
+  if (branch && head.ref !== `refs/heads/${branch}`) return undo();
+  const commit =
+    head.commit ??
+    (
+      await session.exec(['rev-parse', '--verify', 'HEAD^{commit}'], {
+        cwd: dir,
+        operation: `reading HEAD of ${checkout.path}`,
+      })
+    ).stdout.trim();
+  if (!/^[0-9a-f]{40,64}$/.test(commit)) return undo();
+  if (options.recurseSubmodules) {
+    await session.run(
+      ['submodule', 'update', '--init', '--recursive', '--quiet'],
+      { ...remote, cwd: dir, operation: `checking out ${checkout.path}` },
+    );
+  }
+  const what = branch
+    ? `branch ${branch}`
+    : `default branch ${head.ref?.slice('refs/heads/'.length) ?? 'HEAD'}`;
+  ctx.log(
+    `Cloned ${displayURL(repoURL)} and checked out ${what} to ${
+      checkout.path
+    } at ${commit}`,
+  );
+  return commit;
+}
