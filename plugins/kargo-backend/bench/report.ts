@@ -316,7 +316,7 @@ export function discoveryMarkdown(d: DiscoveryResult): string {
   return `\n## Warehouse discovery\n\n${body.join('\n')}\n`;
 }
 
-const FIGURE_ORDER = ['one-promotion', 'promotion-fleet'];
+const FIGURE_ORDER = ['one-promotion', 'promotion-fleet', 'spawn-stall'];
 
 /** The promotion figures of every database, the single one first. */
 export function promotionFigures(results: PromotionsResult[]) {

@@ -1,50 +1,46 @@
 /**
  * Runs one process to completion and answers its wall-clock time and output:
- * the baselines of the discovery figures (curl, git ls-remote).
+ * the baselines of the figures (curl, git ls-remote, promote.sh). It starts
+ * them the way the backend starts its own commands (runProcessGroup, through
+ * the spawn helper), so neither side pays for forking the benchmark's large
+ * process and the baselines time only their own work.
  */
-import { spawn } from 'node:child_process';
+import { runProcessGroup } from '../../src/process/runProcessGroup';
 import { now } from '../measure';
 
 export type Spawned = { ms: number; code: number | null; stdout: string };
 
 /** Killed (and an error) after `timeoutMs`, default 30 s. */
-export function spawnTimed(
+export async function spawnTimed(
   command: string,
   args: string[],
   options: { env?: NodeJS.ProcessEnv; timeoutMs?: number } = {},
 ): Promise<Spawned> {
-  return new Promise((resolve, reject) => {
-    const start = now();
-    const child = spawn(command, args, {
-      env: options.env ?? process.env,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    const out: Buffer[] = [];
-    let err = '';
-    child.stdout.on('data', (d: Buffer) => out.push(d));
-    child.stderr.on('data', d => {
-      err = (err + d).slice(-2000);
-    });
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error(`${command} ${args.join(' ')} timed out`));
-    }, options.timeoutMs ?? 30_000);
-    child.on('error', e => {
-      clearTimeout(timer);
-      reject(e);
-    });
-    child.on('close', code => {
-      clearTimeout(timer);
-      const ms = now() - start;
-      if (code !== 0) {
-        reject(
-          new Error(`${command} ${args.join(' ')} exited ${code}: ${err}`),
-        );
-        return;
-      }
-      resolve({ ms, code, stdout: Buffer.concat(out).toString('utf8') });
-    });
+  const env: Record<string, string> = {};
+  for (const [key, value] of Object.entries(options.env ?? process.env)) {
+    if (value !== undefined) env[key] = value;
+  }
+  const start = now();
+  const result = await runProcessGroup({
+    command,
+    args,
+    cwd: process.cwd(),
+    env,
+    timeoutMs: options.timeoutMs ?? 30_000,
+    maxStdoutBytes: 64 * 1024 * 1024,
+    stderrTailBytes: 2000,
+    killGraceMs: 0,
   });
+  const ms = now() - start;
+  if (result.timedOut) {
+    throw new Error(`${command} ${args.join(' ')} timed out`);
+  }
+  if (result.code !== 0) {
+    throw new Error(
+      `${command} ${args.join(' ')} exited ${result.code}: ${result.stderr}`,
+    );
+  }
+  return { ms, code: result.code, stdout: result.stdout.toString('utf8') };
 }
 
 /** Whether `command` is on PATH. */

@@ -17,7 +17,10 @@ import {
   FleetOptions,
   promotionFleetFigure,
 } from './promotionFleet';
+import { spawnStallFigure } from './spawnStall';
 import type { Log, PromotionsResult } from './types';
+
+const SPAWN_STALL_REPS = 30;
 
 export type PromotionsOptions = {
   one: OnePromotionOptions;
@@ -99,6 +102,10 @@ export async function runPromotions(
     // has already run the single-promotion figure.
     await attempt('many Promotions', () =>
       promotionFleetFigure(provider, repos, fleet, log),
+    );
+    // At the RSS the Promotions left, as a backend that has been working.
+    await attempt('command start', () =>
+      spawnStallFigure(provider.label, SPAWN_STALL_REPS),
     );
     if (figures.onePromotion) {
       await attempt('one Promotion', () =>

@@ -7,7 +7,7 @@ import type { BenchFigure } from '../figures';
 export type { Log } from '../figures';
 
 export type PromotionFigure = BenchFigure & {
-  id: 'one-promotion' | 'promotion-fleet';
+  id: 'one-promotion' | 'promotion-fleet' | 'spawn-stall';
 };
 
 export type PromotionsResult = {

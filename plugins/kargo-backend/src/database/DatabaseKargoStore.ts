@@ -16,6 +16,7 @@ import {
   ResourceKey,
   StoredResource,
 } from './KargoStore';
+import { useWriteAheadLog } from './writeAheadLog';
 
 const TABLE = 'kargo_resources';
 const MAX_CAS_ATTEMPTS = 5;
@@ -84,6 +85,7 @@ export class DatabaseKargoStore implements KargoStore {
     onChange?: StoreChangeListener;
   }): Promise<DatabaseKargoStore> {
     const client = await options.database.getClient();
+    await useWriteAheadLog(client);
     if (!options.database.migrations?.skip) {
       await client.migrate.latest({ directory: migrationsDir });
     }

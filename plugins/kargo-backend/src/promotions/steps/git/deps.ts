@@ -6,6 +6,7 @@ import {
 } from '../../../warehouses/discovery/git/gitProcess';
 import { CredentialsProvider } from '../../../warehouses/discovery/types';
 import { GitIdentity, GitToolbox } from './gitSession';
+import { RepositoryConfigCache } from './repoConfigGuard';
 
 /**
  * How git-push integrates commits that landed on the remote branch since
@@ -70,6 +71,7 @@ export function resolveGitStepDeps(
       environment: new GitEnvironment(join(options.homeDir, 'git-steps')),
       gitBinary,
       timeoutMs: options.commandTimeoutMs ?? DEFAULT_TIMEOUT_MS,
+      configCache: new RepositoryConfigCache(),
     },
     author: options.author,
     pushIntegrationPolicy: options.pushIntegrationPolicy ?? 'AlwaysRebase',

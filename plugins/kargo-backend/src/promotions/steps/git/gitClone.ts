@@ -134,7 +134,6 @@ async function cloneRepository(
       cloneArgs,
       repoURL: config.repoURL,
       dir,
-      gitDir: bareDir,
       checkout,
       recurseSubmodules: config.recurseSubmodules ?? false,
     });

@@ -1,6 +1,13 @@
 import { TerminalStepError } from '@kargo-backstage/plugin-kargo-node';
 import { existsSync } from 'node:fs';
-import { mkdir, readdir, rm, symlink, writeFile } from 'node:fs/promises';
+import {
+  appendFile,
+  mkdir,
+  readdir,
+  rm,
+  symlink,
+  writeFile,
+} from 'node:fs/promises';
 import { join } from 'node:path';
 import { createStepContext } from '../__testUtils__/stepContext';
 import { GitStepsHarness } from './__testUtils__/gitStepsHarness';
@@ -149,6 +156,29 @@ describe('git-commit, git-clear and git-tag', () => {
       h.git('out', 'config', 'filter.evil.clean', `touch ${marker}; cat`);
       await expect(
         h.run('git-commit', { path: 'out', message: 'm' }),
+      ).rejects.toThrow(/sets filter\.evil\.clean, which could run commands/);
+      expect(existsSync(marker)).toBe(false);
+    });
+
+    it('reads an unchanged repository configuration once, and again (refusing it) once something changed it', async () => {
+      const { steps, processes } = h.countingSteps();
+      await writeFile(join(h.workDir, 'out/one.txt'), '1');
+      await h.run('git-commit', { path: 'out', message: 'one' }, { steps });
+      await writeFile(join(h.workDir, 'out/two.txt'), '2');
+      await h.run('git-commit', { path: 'out', message: 'two' }, { steps });
+      // The first commit read the settings; the second needed only git's
+      // own work (the location and HEAD come from the repository's files).
+      expect(processes).toEqual(['config', 'add', 'commit', 'add', 'commit']);
+
+      // A step writes the repository's config directly.
+      const marker = join(h.fixture.root, 'ran');
+      await writeFile(join(h.workDir, 'out/.gitattributes'), '* filter=evil\n');
+      await appendFile(
+        join(h.workDir, 'out/.git/config'),
+        `[filter "evil"]\n\tclean = touch ${marker}; cat\n`,
+      );
+      await expect(
+        h.run('git-commit', { path: 'out', message: 'three' }, { steps }),
       ).rejects.toThrow(/sets filter\.evil\.clean, which could run commands/);
       expect(existsSync(marker)).toBe(false);
     });

@@ -10,6 +10,7 @@ import { displayURL } from '../../../warehouses/discovery/git/gitErrors';
 import { buildCommitURL } from './commitURL';
 import { GitStepDeps } from './deps';
 import { GitSession } from './gitSession';
+import { readRefFromDisk } from './headFromDisk';
 import {
   abandonStoppedIntegration,
   fetchRemoteBranch,
@@ -94,12 +95,23 @@ async function alreadyPushed(
   return isAncestor(session, wt, head, `refs/remotes/origin/${branch}`);
 }
 
-/** isAncestor, false when `commit` is not in the repository at all. */
+/**
+ * Whether HEAD contains `commit` (false when it is not in the repository at
+ * all). The usual answer needs no process: the commit is the branch's tip
+ * the clone fetched, which HEAD was checked out from. A wrong "yes" would
+ * only cost a refused push, which integrates and pushes again.
+ */
 async function contains(
   session: GitSession,
   wt: WorkTree,
   commit: string,
+  branch: string,
 ): Promise<boolean> {
+  const fetched = await readRefFromDisk(
+    wt.commonDir,
+    `refs/remotes/origin/${branch}`,
+  );
+  if (fetched === commit) return true;
   const result = await session.exec(
     ['merge-base', '--is-ancestor', commit, 'HEAD'],
     { cwd: wt.dir, operation: 'comparing commits' },
@@ -198,7 +210,7 @@ async function push(
         integrateFirst:
           last !== undefined &&
           last !== head &&
-          !(await contains(session, wt, last)),
+          !(await contains(session, wt, last, branch)),
       });
     } catch (error) {
       if (error instanceof IntegrationConflict) {

@@ -1,6 +1,7 @@
 import { TerminalStepError } from '@kargo-backstage/plugin-kargo-node';
 import { dirname } from 'node:path';
 import { realpath } from 'node:fs/promises';
+import type { RepositoryConfigCache } from './repoConfigGuard';
 import {
   gitFailure,
   scrubSecrets,
@@ -21,6 +22,8 @@ export type GitToolbox = {
   environment: GitEnvironment;
   gitBinary: string;
   timeoutMs: number;
+  /** Repositories' settings, kept while their configuration is unchanged. */
+  configCache: RepositoryConfigCache;
 };
 
 export type GitCall = {
@@ -82,6 +85,10 @@ export class GitSession {
     await toolbox.environment.prepare();
     const ceiling = dirname(await realpath(workDir));
     return new GitSession(toolbox, ceiling, signal, auth);
+  }
+
+  get configCache(): RepositoryConfigCache {
+    return this.toolbox.configCache;
   }
 
   /** Removes the password (if any) from text bound for a message or log. */

@@ -30,14 +30,26 @@ export async function readHeadFromDisk(
   // repository it names in `commondir`.
   const commondir = (await read(join(gitDir, 'commondir')))?.trim();
   const common = commondir ? resolve(gitDir, commondir) : gitDir;
-  const loose = (await read(join(common, ref)))?.trim();
-  if (loose !== undefined) {
-    return { ref, commit: OBJECT_ID.test(loose) ? loose : undefined };
+  return { ref, commit: await readRefFromDisk(common, ref) };
+}
+
+/**
+ * The object a ref names, from its loose file or packed-refs in the
+ * repository's common directory; undefined when neither holds it plainly.
+ */
+export async function readRefFromDisk(
+  commonDir: string,
+  ref: string,
+): Promise<string | undefined> {
+  if (!ref.startsWith('refs/') || ref.split('/').includes('..')) {
+    return undefined;
   }
-  const packed = await read(join(common, 'packed-refs'));
+  const loose = (await read(join(commonDir, ref)))?.trim();
+  if (loose !== undefined) return OBJECT_ID.test(loose) ? loose : undefined;
+  const packed = await read(join(commonDir, 'packed-refs'));
   for (const line of packed?.split('\n') ?? []) {
     const [id, name] = line.split(' ');
-    if (name === ref && OBJECT_ID.test(id)) return { ref, commit: id };
+    if (name === ref && OBJECT_ID.test(id)) return id;
   }
-  return { ref };
+  return undefined;
 }

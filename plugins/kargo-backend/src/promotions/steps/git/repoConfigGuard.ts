@@ -1,4 +1,6 @@
 import { TerminalStepError } from '@kargo-backstage/plugin-kargo-node';
+import { stat } from 'node:fs/promises';
+import { join } from 'node:path';
 import { GitSession } from './gitSession';
 
 /*
@@ -26,8 +28,20 @@ const DANGEROUS_CONFIG = [
   'protocol\\.(.*\\.)?allow',
 ];
 
-/** Settings the git steps read from the repository. */
-const READ = ['remote\\.origin\\.url', 'user\\.name', 'user\\.email'];
+/**
+ * Settings the git steps read from the repository; the last four tell
+ * whether the working tree is where its `.git` is (core.worktree,
+ * core.bare) and whether other files feed the configuration (includes).
+ */
+const READ = [
+  'remote\\.origin\\.url',
+  'user\\.name',
+  'user\\.email',
+  'core\\.worktree',
+  'core\\.bare',
+  'include\\..*',
+  'includeif\\..*',
+];
 const PATTERN = `^(${[...DANGEROUS_CONFIG, ...READ].join('|')})$`;
 const DANGEROUS = new RegExp(`^(${DANGEROUS_CONFIG.join('|')})$`);
 
@@ -38,6 +52,12 @@ export type RepositorySettings = {
   /** user.name and user.email, if set (git-clone writes them). */
   name?: string;
   email?: string;
+  /** core.worktree is set: the tree is not where its `.git` is. */
+  worktreeSet: boolean;
+  /** core.bare=true (also seen from a linked working tree of a bare clone). */
+  bare: boolean;
+  /** Include directives: files beyond the repository's own feed it. */
+  includes: boolean;
 };
 
 /**
@@ -85,5 +105,63 @@ export async function readRepositoryConfig(
     originURL: get('remote.origin.url'),
     name: get('user.name'),
     email: get('user.email'),
+    worktreeSet: values.has('core.worktree'),
+    bare: get('core.bare')?.toLowerCase() === 'true',
+    includes: [...values.keys()].some(k => /^include(if)?\./.test(k)),
   };
+}
+
+/** At most this many repositories' settings are remembered. */
+const MAX_CACHED = 500;
+
+/**
+ * Remembers each repository's settings with the identity (inode, size,
+ * change time) of the files they came from, so that a step reading an
+ * unchanged configuration again (git-push after git-commit) starts no git
+ * process for it. A configuration with include directives is never
+ * remembered: the files it includes are not watched.
+ */
+export class RepositoryConfigCache {
+  private readonly entries = new Map<
+    string,
+    { stamp: string; settings: RepositorySettings }
+  >();
+
+  async read(
+    session: GitSession,
+    location: { gitDir: string; commonDir: string; dir: string },
+    path: string,
+  ): Promise<RepositorySettings> {
+    const key = `${location.commonDir}\n${location.gitDir}`;
+    // Taken before the read: a write during it makes the next one differ.
+    const stamp = await configStamp(location);
+    const cached = this.entries.get(key);
+    if (cached && cached.stamp === stamp) return cached.settings;
+    const settings = await readRepositoryConfig(session, location.dir, path);
+    this.entries.delete(key);
+    if (!settings.includes) {
+      this.entries.set(key, { stamp, settings });
+      if (this.entries.size > MAX_CACHED) {
+        this.entries.delete(this.entries.keys().next().value!);
+      }
+    }
+    return settings;
+  }
+}
+
+async function configStamp(location: {
+  gitDir: string;
+  commonDir: string;
+}): Promise<string> {
+  const files = [
+    join(location.commonDir, 'config'),
+    join(location.commonDir, 'config.worktree'),
+    join(location.gitDir, 'config.worktree'),
+  ];
+  const stats = await Promise.all(
+    files.map(f => stat(f, { bigint: true }).catch(() => undefined)),
+  );
+  return stats
+    .map(s => (s ? `${s.ino}:${s.size}:${s.ctimeNs}:${s.mtimeNs}` : '-'))
+    .join('|');
 }

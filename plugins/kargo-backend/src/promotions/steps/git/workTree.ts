@@ -2,11 +2,11 @@ import {
   PromotionStepContext,
   TerminalStepError,
 } from '@kargo-backstage/plugin-kargo-node';
-import { realpath, stat } from 'node:fs/promises';
-import { isAbsolute, relative, sep } from 'node:path';
+import { lstat, readFile, realpath, stat } from 'node:fs/promises';
+import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { GitIdentity, GitSession } from './gitSession';
 import { readHeadFromDisk } from './headFromDisk';
-import { readRepositoryConfig, RepositorySettings } from './repoConfigGuard';
+import { RepositorySettings } from './repoConfigGuard';
 
 /** Kargo's identity when neither the step nor the operator sets one. */
 export const KARGO_DEFAULT_IDENTITY: GitIdentity = {
@@ -22,6 +22,8 @@ export type WorkTree = {
   path: string;
   /** Its git directory (absolute): HEAD and, for a linked tree, commondir. */
   gitDir: string;
+  /** The repository's directory of shared refs and objects (absolute). */
+  commonDir: string;
   /**
    * HEAD's commit when the tree was opened (read it again with headCommit
    * after changing it); undefined on a branch without commits.
@@ -55,14 +57,99 @@ const LOCATE = [
   'MERGE_HEAD',
 ];
 
+/** Where a working tree's repository is, and its HEAD. */
+type Location = {
+  top: string;
+  gitDir: string;
+  commonDir: string;
+  /** HEAD's commit; undefined on a branch without commits. */
+  head?: string;
+  /** The checked-out branch; '' when detached. */
+  branch: string;
+};
+
+/**
+ * The location read from the files, for a `path` that is the top of a
+ * working tree (its `.git` a directory, or a file naming one), as git-clone
+ * leaves it: no process. Undefined whenever anything differs from that
+ * (a sub-directory, an unborn branch, a ref git keeps elsewhere): git is
+ * asked then.
+ */
+async function locateOnDisk(dir: string): Promise<Location | undefined> {
+  const dotGit = join(dir, '.git');
+  const info = await lstat(dotGit).catch(() => undefined);
+  let gitDir: string;
+  if (info?.isDirectory()) {
+    gitDir = dotGit;
+  } else if (info?.isFile()) {
+    const named = /^gitdir: (.+)$/m.exec(await readFile(dotGit, 'utf8'));
+    if (!named) return undefined;
+    gitDir = resolve(dir, named[1].trim());
+  } else {
+    return undefined;
+  }
+  const commondir = await readFile(join(gitDir, 'commondir'), 'utf8').catch(
+    () => undefined,
+  );
+  const commonDir = commondir ? resolve(gitDir, commondir.trim()) : gitDir;
+  const [head, objects] = await Promise.all([
+    readHeadFromDisk(gitDir),
+    stat(join(commonDir, 'objects')).catch(() => undefined),
+  ]);
+  if (!head.commit || !objects?.isDirectory()) return undefined;
+  const branch = head.ref ? head.ref.slice('refs/heads/'.length) : '';
+  return { top: dir, gitDir, commonDir, head: head.commit, branch };
+}
+
+/** The location as git tells it: one `git rev-parse`. */
+async function locateWithGit(
+  session: GitSession,
+  dir: string,
+  path: string,
+): Promise<Location> {
+  const call = { cwd: dir, operation: `reading the repository at ${path}` };
+  // HEAD's commit, then its ref ("HEAD" when detached).
+  let result = await session.exec(
+    [...LOCATE, 'HEAD', '--symbolic-full-name', 'HEAD'],
+    call,
+  );
+  const bornHead = result.code === 0;
+  // Only a branch without commits fails on HEAD: ask again without it.
+  if (!bornHead) result = await session.exec(LOCATE, call);
+  const [top, commonDir, gitDir, , , mergeHead, head, symbolic] = result.stdout
+    .trim()
+    .split('\n');
+  if (result.code !== 0 || !top || !commonDir || !gitDir || !mergeHead) {
+    throw new TerminalStepError(
+      `path: "${path}" is not a Git working tree (check it out with git-clone first)`,
+    );
+  }
+  const location: Location = { top, gitDir, commonDir, branch: '' };
+  if (bornHead) {
+    location.head = head;
+    location.branch = symbolic?.startsWith('refs/heads/')
+      ? symbolic.slice('refs/heads/'.length)
+      : '';
+  } else {
+    const ref = await session.exec(['symbolic-ref', '--quiet', 'HEAD'], call);
+    const name = ref.stdout.trim();
+    location.branch =
+      ref.code === 0 && name.startsWith('refs/heads/')
+        ? name.slice('refs/heads/'.length)
+        : '';
+  }
+  return location;
+}
+
 /**
  * Resolves a step's `path` to a Git working tree. Besides the path guard,
  * the working tree's top level and its repository (a `.git` file can point
  * anywhere) must be inside the work directory too: a step must not commit
- * to, or push from, a repository elsewhere on the backend's disk. Two git
- * processes, side by side: one rev-parse for the locations, HEAD and its
- * branch, one config read for the settings (and the refusal of dangerous
- * ones).
+ * to, or push from, a repository elsewhere on the backend's disk. The
+ * repository's settings are read (and dangerous ones refused) by one git
+ * process, which a later step skips while the configuration is unchanged;
+ * the location comes from the files for the top of a working tree, else
+ * from `git rev-parse`.
  */
 export async function openWorkTree(
   ctx: PromotionStepContext,
@@ -76,60 +163,52 @@ export async function openWorkTree(
       `path: "${path}" is not a directory in the Promotion's work directory (check it out with git-clone first)`,
     );
   }
-  const call = { cwd: dir, operation: `reading the repository at ${path}` };
-  // Both read only; the settings count once the locations passed.
-  const [located, configured] = await Promise.allSettled([
-    // HEAD's commit, then its ref ("HEAD" when detached).
-    session.exec([...LOCATE, 'HEAD', '--symbolic-full-name', 'HEAD'], call),
-    readRepositoryConfig(session, dir, path),
-  ]);
-  if (located.status === 'rejected') throw located.reason;
-  let result = located.value;
-  const bornHead = result.code === 0;
-  // Only a branch without commits fails on HEAD: ask again without it.
-  if (!bornHead) result = await session.exec(LOCATE, call);
-  const [
-    top,
-    common,
-    gitDir,
-    rebaseMerge,
-    rebaseApply,
-    mergeHead,
-    head,
-    symbolic,
-  ] = result.stdout.trim().split('\n');
-  if (result.code !== 0 || !top || !common || !mergeHead) {
-    throw new TerminalStepError(
-      `path: "${path}" is not a Git working tree (check it out with git-clone first)`,
+  const root = await realpath(ctx.workDir);
+  const checkInside = async (location: Location) => {
+    for (const p of [location.top, location.commonDir, location.gitDir]) {
+      if (!inside(root, await realpath(p))) {
+        throw new TerminalStepError(
+          `path: the Git repository of "${path}" lies outside the Promotion's work directory`,
+        );
+      }
+    }
+  };
+  let location = await locateOnDisk(dir);
+  let settings: RepositorySettings | undefined;
+  if (location) {
+    await checkInside(location);
+    settings = await session.configCache.read(
+      session,
+      { ...location, dir },
+      path,
+    );
+    // Git would put the working tree elsewhere: let git say where.
+    const bareMain = settings.bare && location.gitDir === location.commonDir;
+    if (settings.worktreeSet || bareMain) location = undefined;
+  }
+  if (!location) {
+    location = await locateWithGit(session, dir, path);
+    await checkInside(location);
+    settings = await session.configCache.read(
+      session,
+      { ...location, dir },
+      path,
     );
   }
-  const root = await realpath(ctx.workDir);
-  for (const p of [top, common, gitDir]) {
-    if (!inside(root, await realpath(p))) {
-      throw new TerminalStepError(
-        `path: the Git repository of "${path}" lies outside the Promotion's work directory`,
-      );
-    }
-  }
-  if (configured.status === 'rejected') throw configured.reason;
-  const settings = configured.value;
-  const wt: WorkTree = {
+  return {
     dir,
     path,
-    gitDir,
-    branch: '',
-    stopped: { rebaseMerge, rebaseApply, mergeHead },
-    settings,
+    gitDir: location.gitDir,
+    commonDir: location.commonDir,
+    head: location.head,
+    branch: location.branch,
+    stopped: {
+      rebaseMerge: join(location.gitDir, 'rebase-merge'),
+      rebaseApply: join(location.gitDir, 'rebase-apply'),
+      mergeHead: join(location.gitDir, 'MERGE_HEAD'),
+    },
+    settings: settings!,
   };
-  if (bornHead) {
-    wt.head = head;
-    wt.branch = symbolic?.startsWith('refs/heads/')
-      ? symbolic.slice('refs/heads/'.length)
-      : '';
-  } else {
-    wt.branch = await currentBranch(session, wt);
-  }
-  return wt;
 }
 
 /** The commit HEAD points at: from the repository's files, else from git. */

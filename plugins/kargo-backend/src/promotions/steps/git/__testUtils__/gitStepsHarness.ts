@@ -13,6 +13,7 @@ import {
   GitHttpServer,
   startGitHttpServer,
 } from '../../../../warehouses/discovery/git/__testUtils__/gitHttpServer';
+import { createGitProcessRunner } from '../../../../warehouses/discovery/git/gitProcess';
 import type { RepositoryCredentials } from '../../../../warehouses/discovery/types';
 import {
   createStepContext,
@@ -86,6 +87,28 @@ export class GitStepsHarness {
       ...options,
     });
     return new Map(runners.map(r => [r.name, r]));
+  }
+
+  /**
+   * Step runners (as createSteps) that record the git subcommand of every
+   * process they start, in order.
+   */
+  countingSteps(options: Partial<CreateGitStepsOptions> = {}) {
+    const processes: string[] = [];
+    const real = createGitProcessRunner();
+    const steps = this.createSteps({
+      ...options,
+      runner: invocation => {
+        // The subcommand: the first argument that is not a `-c` setting.
+        processes.push(
+          invocation.args.find(
+            (a, i) => a !== '-c' && invocation.args[i - 1] !== '-c',
+          )!,
+        );
+        return real(invocation);
+      },
+    });
+    return { steps, processes };
   }
 
   /** The context a step gets, in this harness's work directory. */
