@@ -223,7 +223,7 @@ export async function promotionFleetFigure(
           0,
         )} MiB with the engine started and the project applied, ${rssAfter.toFixed(
           0,
-        )} MiB after the ${total} Promotions (the bench process also runs the git HTTP server)`,
+        )} MiB after the ${total} Promotions (the git HTTP server runs in a process of its own)`,
         ...engineNotes,
       ],
       figure: {

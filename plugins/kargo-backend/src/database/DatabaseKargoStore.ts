@@ -66,6 +66,47 @@ function fromRow(row: Row): StoredResource {
   };
 }
 
+/**
+ * `current` with the written columns applied: what a re-read would answer,
+ * without the query (every status write of the engines goes through here).
+ * Undefined for a column it does not know, to be read back instead.
+ */
+function withChanges(
+  current: StoredResource,
+  update: Partial<Row>,
+): StoredResource | undefined {
+  const next: StoredResource = { ...current };
+  for (const [column, value] of Object.entries(update)) {
+    switch (column) {
+      case 'metadata':
+      case 'spec':
+      case 'status':
+        next[column] = JSON.parse(value as string);
+        break;
+      case 'resource_version':
+        next.resourceVersion = Number(value);
+        break;
+      case 'generation':
+        next.generation = Number(value);
+        break;
+      case 'updated_at':
+        next.updatedAt = Number(value);
+        break;
+      case 'sort_at':
+        next.sortAt = Number(value);
+        break;
+      case 'alias':
+      case 'origin':
+      case 'stage':
+        next[column] = (value as string | null) ?? undefined;
+        break;
+      default:
+        return undefined;
+    }
+  }
+  return next;
+}
+
 function describe(key: ResourceKey): string {
   return key.project && key.kind !== 'Project'
     ? `${key.kind} "${key.project}/${key.name}"`
@@ -418,8 +459,7 @@ export class DatabaseKargoStore implements KargoStore {
       }
       if (updated === 1) {
         this.changed(key);
-        const written = await this.getResource(key);
-        return written!;
+        return withChanges(current, update) ?? (await this.getResource(key))!;
       }
       if (expectedResourceVersion !== undefined) {
         throw new ConflictError(

@@ -153,16 +153,17 @@ export class DatabasePromotionQueue implements PromotionQueue {
     owner: string,
     leaseMs: number,
   ): Promise<{ held: boolean; abortRequestedBy?: string }> {
-    const held = await this.db(QUEUE)
+    // One statement: every step's outcome is written behind a heartbeat.
+    const rows: Array<Pick<QueueRow, 'abort_requested_by'>> = await this.db(
+      QUEUE,
+    )
       .where({ project: claim.project, name: claim.name, owner, done: false })
-      .update({ claim_expires_at: this.clock() + leaseMs });
-    if (held !== 1) return { held: false };
-    const row = await this.db<QueueRow>(QUEUE)
-      .where({ project: claim.project, name: claim.name })
-      .first('abort_requested_by');
+      .update({ claim_expires_at: this.clock() + leaseMs })
+      .returning(['abort_requested_by']);
+    if (rows.length !== 1) return { held: false };
     return {
       held: true,
-      abortRequestedBy: row?.abort_requested_by ?? undefined,
+      abortRequestedBy: rows[0].abort_requested_by ?? undefined,
     };
   }
 
