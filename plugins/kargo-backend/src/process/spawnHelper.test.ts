@@ -94,4 +94,15 @@ describe('SpawnHelper', () => {
     expect(next.stdout.toString()).toBe('again\n');
     expect(helper.pid).not.toBe(first);
   });
+
+  it('lets an idle helper go, and starts another for the next command', async () => {
+    const helper = new SpawnHelper(100);
+    await run(helper, 'true', []).done;
+    const first = helper.pid!;
+    await new Promise(r => setTimeout(r, 400));
+    expect(helper.pid).toBeUndefined();
+    expect(() => process.kill(first, 0)).toThrow();
+    const next = await run(helper, 'echo', ['back']).done;
+    expect(next.stdout.toString()).toBe('back\n');
+  });
 });

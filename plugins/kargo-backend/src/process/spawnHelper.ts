@@ -111,15 +111,22 @@ type Reply =
   | { t: 'error'; id: number; code?: string; message: string }
   | { t: 'close'; id: number; code: number | null; signal: string | null };
 
+/** An idle helper exits after this long (started again when needed). */
+const DEFAULT_IDLE_MS = 60_000;
+
 /**
  * The helper process, started on first use and again after it died (a
- * command in flight then fails with an error saying so). It keeps the
- * backend alive only while commands run, and exits with the backend.
+ * command in flight then fails with an error saying so) or went idle. It
+ * keeps the backend alive only while commands run, and exits with the
+ * backend.
  */
 export class SpawnHelper {
   private child?: ChildProcess;
   private readonly pending = new Map<number, Pending>();
   private nextId = 0;
+  private idleTimer?: NodeJS.Timeout;
+
+  constructor(private readonly idleMs = DEFAULT_IDLE_MS) {}
 
   /** The helper's process id while it runs. */
   get pid(): number | undefined {
@@ -132,6 +139,7 @@ export class SpawnHelper {
     const entry: Pending = { handlers, done: false };
     this.pending.set(id, entry);
     if (this.pending.size === 1) this.hold(child, true);
+    clearTimeout(this.idleTimer);
     child.send({ t: 'spawn', id, ...spec });
     return {
       killGroup: signal => {
@@ -190,7 +198,17 @@ export class SpawnHelper {
 
   private finish(entry: Pending) {
     entry.done = true;
-    if (this.pending.size === 0 && this.child) this.hold(this.child, false);
+    const child = this.child;
+    if (this.pending.size > 0 || !child) return;
+    this.hold(child, false);
+    clearTimeout(this.idleTimer);
+    this.idleTimer = setTimeout(() => {
+      if (this.child !== child || this.pending.size > 0) return;
+      // Closing the channel ends the helper ('disconnect' → exit).
+      this.child = undefined;
+      child.disconnect();
+    }, this.idleMs);
+    this.idleTimer.unref();
   }
 
   private receive(reply: Reply) {
