@@ -59,14 +59,30 @@ export class WorkLoop<C> {
     );
   }
 
-  async tick(): Promise<void> {
+  /**
+   * The scheduler's periodic tick (every instance): claims what is due.
+   * Unless it claims something, it leaves the timer as it is: the timer
+   * serves work this instance made due later (each local change pokes, and
+   * a poke re-arms it), and whatever another instance makes due is found
+   * by a later tick anyway, within one period. An idle tick is then one
+   * query, not two.
+   */
+  scheduledTick(): Promise<void> {
+    return this.tick({ rearm: false }).catch(error =>
+      this.loop.logger.warn(
+        `${this.loop.name} tick failed: ${(error as Error).message}`,
+      ),
+    );
+  }
+
+  async tick(options: { rearm?: boolean } = {}): Promise<void> {
     if (this.shutdown.signal.aborted) return;
     if (this.ticking) {
       this.again = true;
       return;
     }
     this.ticking = true;
-    const tick = this.claimAndStart().finally(() => {
+    const tick = this.claimAndStart(options.rearm ?? true).finally(() => {
       this.ticking = false;
       this.ticks.delete(tick);
       if (this.again) {
@@ -78,12 +94,15 @@ export class WorkLoop<C> {
     await tick;
   }
 
-  private async claimAndStart(): Promise<void> {
+  private async claimAndStart(rearm: boolean): Promise<void> {
     await yieldToEventLoop();
     const { source } = this.loop;
     const free = this.loop.concurrency - this.running.size;
+    let claimed = false;
     if (free > 0) {
-      for (const claim of await source.claim(free)) {
+      const claims = await source.claim(free);
+      claimed = claims.length > 0;
+      for (const claim of claims) {
         const run = yieldToEventLoop()
           .then(() => source.run(claim, this.shutdown.signal))
           .catch(error =>
@@ -101,7 +120,7 @@ export class WorkLoop<C> {
         this.running.add(run);
       }
     }
-    await this.armTimer();
+    if (rearm || claimed) await this.armTimer();
   }
 
   /** Wakes up when the earliest item not due yet becomes due. */

@@ -82,7 +82,7 @@ export async function startPromotionEngine(options: {
     scope: 'local',
     frequency: { seconds: 2 },
     timeout: { minutes: 1 },
-    fn: () => engine.poke(),
+    fn: () => engine.scheduledTick(),
   });
   await scheduler.scheduleTask({
     id: 'kargo-promotion-watchdog',

@@ -104,7 +104,7 @@ export async function startStageReconciliation(options: {
     scope: 'local',
     frequency: { seconds: 1 },
     timeout: { minutes: 1 },
-    fn: () => engine.poke(),
+    fn: () => engine.scheduledTick(),
   });
   await scheduler.scheduleTask({
     id: 'kargo-stage-sweep',
