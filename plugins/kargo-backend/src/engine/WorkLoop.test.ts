@@ -29,15 +29,18 @@ function fakeSource(now: () => number) {
   };
 }
 
+const loopOver = (source: ReturnType<typeof fakeSource>['source']) =>
+  new WorkLoop<string>({
+    name: 'test loop',
+    source,
+    concurrency: 2,
+    logger: mockServices.logger.mock(),
+  });
+
 describe('WorkLoop', () => {
   it('an idle scheduler tick asks the queue one question; a local poke also sets the timer', async () => {
     const fake = fakeSource(Date.now);
-    const loop = new WorkLoop<string>({
-      name: 'test loop',
-      source: fake.source,
-      concurrency: 2,
-      logger: mockServices.logger.mock(),
-    });
+    const loop = loopOver(fake.source);
     await loop.scheduledTick();
     expect(fake.calls).toEqual(['claim']);
 
@@ -54,12 +57,7 @@ describe('WorkLoop', () => {
 
   it('a scheduler tick that claims work runs it and re-arms the timer', async () => {
     const fake = fakeSource(Date.now);
-    const loop = new WorkLoop<string>({
-      name: 'test loop',
-      source: fake.source,
-      concurrency: 2,
-      logger: mockServices.logger.mock(),
-    });
+    const loop = loopOver(fake.source);
     fake.due.push({ id: 'now', at: Date.now() - 1 });
     await loop.scheduledTick();
     await loop.idle();
