@@ -52,7 +52,6 @@ export function runProcessGroup(
     const state = { timedOut: false, aborted: false, overflow: false };
     let stoppedBy: ProcessGroupResult['stoppedBy'];
     let killTimer: NodeJS.Timeout | undefined;
-    let ended = false;
     // Set at once below; the handlers that use them run later.
     const started: { child?: LaunchedProcess; timer?: NodeJS.Timeout } = {};
 
@@ -73,8 +72,8 @@ export function runProcessGroup(
       state.aborted = true;
       stop('abort');
     };
+    // The helper reports exactly one of error and close per command.
     const finish = () => {
-      ended = true;
       clearTimeout(started.timer);
       if (killTimer) clearTimeout(killTimer);
       signal?.removeEventListener('abort', onAbort);
@@ -105,12 +104,10 @@ export function runProcessGroup(
           }
         },
         error: error => {
-          if (ended) return;
           finish();
           reject(error);
         },
         close: (code, killedBy) => {
-          if (ended) return;
           finish();
           resolve({
             code,

@@ -104,8 +104,6 @@ export type LaunchedProcess = {
   killGroup(signal: NodeJS.Signals): void;
 };
 
-type Pending = { handlers: LaunchHandlers; done: boolean };
-
 type Reply =
   | { t: 'stdout' | 'stderr'; id: number; data: Uint8Array }
   | { t: 'error'; id: number; code?: string; message: string }
@@ -122,7 +120,7 @@ const DEFAULT_IDLE_MS = 60_000;
  */
 export class SpawnHelper {
   private child?: ChildProcess;
-  private readonly pending = new Map<number, Pending>();
+  private readonly pending = new Map<number, LaunchHandlers>();
   private nextId = 0;
   private idleTimer?: NodeJS.Timeout;
 
@@ -136,14 +134,13 @@ export class SpawnHelper {
   launch(spec: LaunchSpec, handlers: LaunchHandlers): LaunchedProcess {
     const child = this.running();
     const id = this.nextId++;
-    const entry: Pending = { handlers, done: false };
-    this.pending.set(id, entry);
+    this.pending.set(id, handlers);
     if (this.pending.size === 1) this.hold(child, true);
     clearTimeout(this.idleTimer);
     child.send({ t: 'spawn', id, ...spec });
     return {
       killGroup: signal => {
-        if (!entry.done && this.child === child) {
+        if (this.pending.has(id) && this.child === child) {
           child.send({ t: 'kill', id, signal });
         }
       },
@@ -166,9 +163,8 @@ export class SpawnHelper {
       this.child = undefined;
       const failed = [...this.pending.values()];
       this.pending.clear();
-      for (const entry of failed) {
-        this.finish(entry);
-        entry.handlers.error(
+      for (const handlers of failed) {
+        handlers.error(
           new Error(
             `the backend's process helper ${why} before the command finished`,
           ),
@@ -196,8 +192,9 @@ export class SpawnHelper {
     }
   }
 
-  private finish(entry: Pending) {
-    entry.done = true;
+  /** Forgets a finished command; the last one lets the helper idle. */
+  private settle(id: number) {
+    this.pending.delete(id);
     const child = this.child;
     if (this.pending.size > 0 || !child) return;
     this.hold(child, false);
@@ -212,12 +209,12 @@ export class SpawnHelper {
   }
 
   private receive(reply: Reply) {
-    const entry = this.pending.get(reply.id);
-    if (!entry) return;
+    const handlers = this.pending.get(reply.id);
+    if (!handlers) return;
     switch (reply.t) {
       case 'stdout':
       case 'stderr':
-        entry.handlers[reply.t](
+        handlers[reply.t](
           Buffer.from(
             reply.data.buffer,
             reply.data.byteOffset,
@@ -226,17 +223,15 @@ export class SpawnHelper {
         );
         return;
       case 'error': {
-        this.pending.delete(reply.id);
-        this.finish(entry);
+        this.settle(reply.id);
         const error = new Error(reply.message) as NodeJS.ErrnoException;
         if (reply.code) error.code = reply.code;
-        entry.handlers.error(error);
+        handlers.error(error);
         return;
       }
       case 'close':
-        this.pending.delete(reply.id);
-        this.finish(entry);
-        entry.handlers.close(reply.code, reply.signal as NodeJS.Signals | null);
+        this.settle(reply.id);
+        handlers.close(reply.code, reply.signal as NodeJS.Signals | null);
         return;
       default:
     }

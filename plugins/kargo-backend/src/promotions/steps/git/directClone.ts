@@ -3,7 +3,8 @@ import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { displayURL } from '../../../warehouses/discovery/git/gitErrors';
 import { GitSession } from './gitSession';
-import { readHeadFromDisk } from './headFromDisk';
+import { branchOf, readHeadFromDisk } from './headFromDisk';
+import { headCommit } from './workTree';
 import { GitCheckoutConfig } from './schemas';
 
 /**
@@ -72,15 +73,15 @@ export async function cloneDirectly(
   }
   const head = await readHeadFromDisk(join(dir, '.git'));
   if (branch && head.ref !== `refs/heads/${branch}`) return undo();
+  // An empty repository has no commit to check out.
   const commit =
     head.commit ??
-    (
-      await session.exec(['rev-parse', '--verify', 'HEAD^{commit}'], {
-        cwd: dir,
-        operation: `reading HEAD of ${checkout.path}`,
-      })
-    ).stdout.trim();
-  if (!/^[0-9a-f]{40,64}$/.test(commit)) return undo();
+    (await headCommit(session, {
+      dir,
+      gitDir: join(dir, '.git'),
+      path: checkout.path,
+    }).catch(() => undefined));
+  if (!commit) return undo();
   if (options.recurseSubmodules) {
     await session.run(
       ['submodule', 'update', '--init', '--recursive', '--quiet'],
@@ -89,7 +90,7 @@ export async function cloneDirectly(
   }
   const what = branch
     ? `branch ${branch}`
-    : `default branch ${head.ref?.slice('refs/heads/'.length) ?? 'HEAD'}`;
+    : `default branch ${branchOf(head.ref) || 'HEAD'}`;
   ctx.log(
     `Cloned ${displayURL(repoURL)} and checked out ${what} to ${
       checkout.path

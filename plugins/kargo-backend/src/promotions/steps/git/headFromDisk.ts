@@ -9,6 +9,11 @@ const read = (path: string) =>
     () => undefined,
   );
 
+/** The branch a ref names ('' for anything not under refs/heads/). */
+export function branchOf(ref: string | undefined): string {
+  return ref?.startsWith('refs/heads/') ? ref.slice('refs/heads/'.length) : '';
+}
+
 /**
  * HEAD of a repository as its files record it: the ref HEAD names (none
  * when detached) and the commit, when a loose ref or packed-refs holds it.

@@ -1,6 +1,7 @@
 import { TerminalStepError } from '@kargo-backstage/plugin-kargo-node';
 import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
+import { LruCache } from '../../../warehouses/discovery/registry/lruCache';
 import { GitSession } from './gitSession';
 
 /*
@@ -122,10 +123,10 @@ const MAX_CACHED = 500;
  * remembered: the files it includes are not watched.
  */
 export class RepositoryConfigCache {
-  private readonly entries = new Map<
-    string,
-    { stamp: string; settings: RepositorySettings }
-  >();
+  private readonly entries = new LruCache<{
+    stamp: string;
+    settings: RepositorySettings;
+  }>(MAX_CACHED);
 
   async read(
     session: GitSession,
@@ -138,13 +139,8 @@ export class RepositoryConfigCache {
     const cached = this.entries.get(key);
     if (cached && cached.stamp === stamp) return cached.settings;
     const settings = await readRepositoryConfig(session, location.dir, path);
-    this.entries.delete(key);
-    if (!settings.includes) {
-      this.entries.set(key, { stamp, settings });
-      if (this.entries.size > MAX_CACHED) {
-        this.entries.delete(this.entries.keys().next().value!);
-      }
-    }
+    if (settings.includes) this.entries.delete(key);
+    else this.entries.set(key, { stamp, settings });
     return settings;
   }
 }

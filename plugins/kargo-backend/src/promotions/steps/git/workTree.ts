@@ -5,7 +5,7 @@ import {
 import { lstat, readFile, realpath, stat } from 'node:fs/promises';
 import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { GitIdentity, GitSession } from './gitSession';
-import { readHeadFromDisk } from './headFromDisk';
+import { branchOf, readHeadFromDisk } from './headFromDisk';
 import { RepositorySettings } from './repoConfigGuard';
 
 /** Kargo's identity when neither the step nor the operator sets one. */
@@ -49,12 +49,6 @@ const LOCATE = [
   '--show-toplevel',
   '--git-common-dir',
   '--absolute-git-dir',
-  '--git-path',
-  'rebase-merge',
-  '--git-path',
-  'rebase-apply',
-  '--git-path',
-  'MERGE_HEAD',
 ];
 
 /** Where a working tree's repository is, and its HEAD. */
@@ -97,8 +91,13 @@ async function locateOnDisk(dir: string): Promise<Location | undefined> {
     stat(join(commonDir, 'objects')).catch(() => undefined),
   ]);
   if (!head.commit || !objects?.isDirectory()) return undefined;
-  const branch = head.ref ? head.ref.slice('refs/heads/'.length) : '';
-  return { top: dir, gitDir, commonDir, head: head.commit, branch };
+  return {
+    top: dir,
+    gitDir,
+    commonDir,
+    head: head.commit,
+    branch: branchOf(head.ref),
+  };
 }
 
 /** The location as git tells it: one `git rev-parse`. */
@@ -116,10 +115,10 @@ async function locateWithGit(
   const bornHead = result.code === 0;
   // Only a branch without commits fails on HEAD: ask again without it.
   if (!bornHead) result = await session.exec(LOCATE, call);
-  const [top, commonDir, gitDir, , , mergeHead, head, symbolic] = result.stdout
+  const [top, commonDir, gitDir, head, symbolic] = result.stdout
     .trim()
     .split('\n');
-  if (result.code !== 0 || !top || !commonDir || !gitDir || !mergeHead) {
+  if (result.code !== 0 || !top || !commonDir || !gitDir) {
     throw new TerminalStepError(
       `path: "${path}" is not a Git working tree (check it out with git-clone first)`,
     );
@@ -127,16 +126,9 @@ async function locateWithGit(
   const location: Location = { top, gitDir, commonDir, branch: '' };
   if (bornHead) {
     location.head = head;
-    location.branch = symbolic?.startsWith('refs/heads/')
-      ? symbolic.slice('refs/heads/'.length)
-      : '';
+    location.branch = branchOf(symbolic);
   } else {
-    const ref = await session.exec(['symbolic-ref', '--quiet', 'HEAD'], call);
-    const name = ref.stdout.trim();
-    location.branch =
-      ref.code === 0 && name.startsWith('refs/heads/')
-        ? name.slice('refs/heads/'.length)
-        : '';
+    location.branch = await currentBranch(session, { dir, path });
   }
   return location;
 }
@@ -173,15 +165,13 @@ export async function openWorkTree(
       }
     }
   };
+  const readSettings = (at: Location) =>
+    session.configCache.read(session, { ...at, dir }, path);
   let location = await locateOnDisk(dir);
   let settings: RepositorySettings | undefined;
   if (location) {
     await checkInside(location);
-    settings = await session.configCache.read(
-      session,
-      { ...location, dir },
-      path,
-    );
+    settings = await readSettings(location);
     // Git would put the working tree elsewhere: let git say where.
     const bareMain = settings.bare && location.gitDir === location.commonDir;
     if (settings.worktreeSet || bareMain) location = undefined;
@@ -189,11 +179,7 @@ export async function openWorkTree(
   if (!location) {
     location = await locateWithGit(session, dir, path);
     await checkInside(location);
-    settings = await session.configCache.read(
-      session,
-      { ...location, dir },
-      path,
-    );
+    settings = await readSettings(location);
   }
   return {
     dir,
@@ -214,7 +200,7 @@ export async function openWorkTree(
 /** The commit HEAD points at: from the repository's files, else from git. */
 export async function headCommit(
   session: GitSession,
-  wt: WorkTree,
+  wt: Pick<WorkTree, 'dir' | 'gitDir' | 'path'>,
 ): Promise<string> {
   const { commit } = await readHeadFromDisk(wt.gitDir);
   if (commit) return commit;
@@ -227,16 +213,13 @@ export async function headCommit(
 /** The checked-out branch, or '' when HEAD is detached. */
 export async function currentBranch(
   session: GitSession,
-  wt: WorkTree,
+  wt: Pick<WorkTree, 'dir' | 'path'>,
 ): Promise<string> {
   const result = await session.exec(['symbolic-ref', '--quiet', 'HEAD'], {
     cwd: wt.dir,
     operation: `reading the branch of ${wt.path}`,
   });
-  const ref = result.stdout.trim();
-  return result.code === 0 && ref.startsWith('refs/heads/')
-    ? ref.slice('refs/heads/'.length)
-    : '';
+  return result.code === 0 ? branchOf(result.stdout.trim()) : '';
 }
 
 /**
