@@ -2,29 +2,10 @@ import type { ActionsRegistryService } from '@backstage/backend-plugin-api/alpha
 import { NotFoundError } from '@backstage/errors';
 import type { z as zod } from 'zod/v3';
 import { kargoProjectReadPermission } from '@kargo-backstage/plugin-kargo-common';
-import type { KargoStore, ListCursor } from '../database';
+import { listProjectNames, type KargoStore } from '../database';
 import type { EntityPipelineLoader } from '../service/EntityPipelineLoader';
 import type { KargoAccess } from '../service/KargoAccess';
 import { summarizePipeline } from './pipelineSummary';
-
-/** Projects read per page while listing them all. */
-const PAGE = 100;
-
-async function allProjectNames(store: KargoStore): Promise<string[]> {
-  const names: string[] = [];
-  let after: ListCursor | undefined;
-  do {
-    const page = await store.listResources({
-      kind: 'Project',
-      order: 'name',
-      limit: PAGE,
-      after,
-    });
-    names.push(...page.items.map(p => p.name));
-    after = page.next;
-  } while (after);
-  return names;
-}
 
 /** `list-kargo-pipelines`: each readable project with its Stages' state. */
 export function registerListKargoPipelinesAction(
@@ -91,7 +72,7 @@ export function registerListKargoPipelinesAction(
       if (!mayRead) return { output: { projects: [] } };
       const names = input.project
         ? [input.project]
-        : await allProjectNames(deps.store);
+        : await listProjectNames(deps.store);
       const projects = [];
       for (const name of names) {
         const pipeline = await deps.pipelines.loadProject(name);

@@ -26,6 +26,7 @@ export { DatabasePromotionQueue } from './DatabasePromotionQueue';
 export type { StageClaim, StageQueue } from './StageQueue';
 export { DatabaseStageQueue } from './DatabaseStageQueue';
 export { DatabaseAnalysisRuns } from './DatabaseAnalysisRuns';
+export { listProjectNames } from './listProjectNames';
 export type { Freeze, Freezes } from './Freezes';
 export { DatabaseFreezes } from './DatabaseFreezes';
 export type { PromotionReview, PromotionReviews } from './PromotionReviews';

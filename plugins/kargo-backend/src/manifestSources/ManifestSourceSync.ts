@@ -24,6 +24,7 @@ import {
   entitiesAnnotatedWith,
   splitAnnotation,
 } from '../catalog/annotatedEntities';
+import { withAuditEvent } from '../service/withAuditEvent';
 import { checkManagedProjects } from './checkManagedProjects';
 import {
   type DatabaseManifestSources,
@@ -145,7 +146,6 @@ export class ManifestSourceSync {
     let record: ManifestSourceRecord;
     try {
       record = await this.readAndApply(
-        entity,
         attempt,
         splitAnnotation(annotations[KARGO_PROJECT_ANNOTATION]),
         how,
@@ -162,7 +162,6 @@ export class ManifestSourceSync {
   }
 
   private async readAndApply(
-    entity: Entity,
     attempt: ManifestSourceRecord,
     entityProjects: string[],
     how: { force?: boolean; audit?: boolean },
@@ -200,7 +199,16 @@ export class ManifestSourceSync {
     );
     const apply = () => this.options.applier.apply(docs, 'upsert');
     const results = how.audit
-      ? await this.audited(entity, attempt.location, apply)
+      ? await withAuditEvent(
+          this.options.auditor,
+          {
+            eventId: 'manifest-source-apply',
+            severityLevel: 'medium',
+            meta: { entityRef: attempt.entityRef, location: attempt.location },
+          },
+          apply,
+          applied => ({ applied: applied.length }),
+        )
       : await apply();
     this.options.logger.info(
       `Applied ${results.length} manifests of ${attempt.entityRef} from ${url}`,
@@ -213,25 +221,5 @@ export class ManifestSourceSync {
       appliedCount: results.length,
       error: undefined,
     };
-  }
-
-  private async audited<T extends unknown[]>(
-    entity: Entity,
-    location: string,
-    apply: () => Promise<T>,
-  ): Promise<T> {
-    const event = await this.options.auditor.createEvent({
-      eventId: 'manifest-source-apply',
-      severityLevel: 'medium',
-      meta: { entityRef: stringifyEntityRef(entity), location },
-    });
-    try {
-      const results = await apply();
-      await event.success({ meta: { applied: results.length } });
-      return results;
-    } catch (error) {
-      await event.fail({ error: toError(error) });
-      throw error;
-    }
   }
 }

@@ -3,7 +3,7 @@ import type {
   BackstageCredentials,
   PermissionsService,
 } from '@backstage/backend-plugin-api';
-import { NotAllowedError, toError } from '@backstage/errors';
+import { NotAllowedError } from '@backstage/errors';
 import {
   AuthorizeResult,
   BasicPermission,
@@ -15,6 +15,7 @@ import {
 } from '@kargo-backstage/plugin-kargo-common';
 import type { JsonObject } from '@backstage/types';
 import type { Request } from 'express';
+import { withAuditEvent } from './withAuditEvent';
 
 /** A plain permission, or a Stage permission on one Stage. */
 export type PermissionCheck =
@@ -109,28 +110,27 @@ export class KargoAccess {
     act: () => Promise<T>,
     outcome: (result: T) => JsonObject,
   ): Promise<T> {
-    const auditEvent = await this.auditor.createEvent({
-      eventId: event.eventId,
-      severityLevel: 'medium',
-      ...('request' in caller
-        ? { request: caller.request, meta: event.meta }
-        : {
-            // Without a request the auditor would name the plugin itself.
-            meta: {
-              ...event.meta,
-              actor: actorOf(caller.credentials),
-              action: caller.action,
-            },
-          }),
-    });
-    try {
-      await this.authorize(caller.credentials, ...event.permission);
-      const result = await act();
-      await auditEvent.success({ meta: outcome(result) });
-      return result;
-    } catch (error) {
-      await auditEvent.fail({ error: toError(error) });
-      throw error;
-    }
+    return withAuditEvent(
+      this.auditor,
+      {
+        eventId: event.eventId,
+        severityLevel: 'medium',
+        ...('request' in caller
+          ? { request: caller.request, meta: event.meta }
+          : {
+              // Without a request the auditor would name the plugin itself.
+              meta: {
+                ...event.meta,
+                actor: actorOf(caller.credentials),
+                action: caller.action,
+              },
+            }),
+      },
+      async () => {
+        await this.authorize(caller.credentials, ...event.permission);
+        return act();
+      },
+      outcome,
+    );
   }
 }

@@ -1,5 +1,9 @@
 import type { LoggerService } from '@backstage/backend-plugin-api';
-import type { KargoStore, StoredResource } from '../database';
+import {
+  listProjectNames,
+  type KargoStore,
+  type StoredResource,
+} from '../database';
 import type { SecretsProvider } from '../secrets';
 import { GenericTarget, handleGeneric } from './generic';
 import {
@@ -239,22 +243,6 @@ export class WebhookReceivers {
     } while (after);
   }
 
-  private async projects(): Promise<string[]> {
-    const names: string[] = [];
-    let after: { name: string } | undefined;
-    do {
-      const page = await this.store.listResources({
-        kind: 'Project',
-        order: 'name',
-        limit: 500,
-        after,
-      });
-      names.push(...page.items.map(p => p.name));
-      after = page.next;
-    } while (after);
-    return names;
-  }
-
   /**
    * Kargo's router: the ProjectConfig receiver with this path, else the
    * ClusterConfig `cluster` receiver with it. Paths are compared in
@@ -288,7 +276,8 @@ export class WebhookReceivers {
   private async warehouses(
     project: string | undefined,
   ): Promise<StoredResource[]> {
-    const projects = project === undefined ? await this.projects() : [project];
+    const projects =
+      project === undefined ? await listProjectNames(this.store) : [project];
     const all: StoredResource[] = [];
     for (const p of projects) {
       all.push(...(await this.store.listAllInProject(p, ['Warehouse'])));

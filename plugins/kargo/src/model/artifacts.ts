@@ -106,6 +106,14 @@ export function freightAlias(freight: KargoManifest): string {
 }
 
 /** `calm-fox (web:1.4.0)`, or the alias alone when it carries nothing. */
+/** describeFreight when the Freight is known, else its name's first 7 characters. */
+export function describeFreightNamed(
+  name: string,
+  freight: KargoManifest | undefined,
+): string {
+  return freight ? describeFreight(freight) : name.slice(0, 7);
+}
+
 export function describeFreight(freight: KargoManifest): string {
   const artifacts = describeArtifacts(freight);
   const alias = freightAlias(freight);

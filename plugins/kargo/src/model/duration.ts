@@ -28,7 +28,7 @@ export function durationBetween(
   return formatDuration(to - from);
 }
 
-const plural = (count: number, unit: string) =>
+export const plural = (count: number, unit: string) =>
   `${count} ${unit}${count === 1 ? '' : 's'}`;
 
 /**

@@ -2,7 +2,7 @@ import type {
   KargoManifest,
   ProjectPipeline,
 } from '@kargo-backstage/plugin-kargo-common';
-import { describeFreight } from './artifacts';
+import { describeFreightNamed } from './artifacts';
 import type {
   PromotionSpec,
   PromotionStatus,
@@ -100,7 +100,7 @@ function currentFreightOf(
         origin: ref.origin?.name ?? key.replace(/^Warehouse\//, ''),
         freightName: ref.name,
         freight,
-        label: freight ? describeFreight(freight) : ref.name.slice(0, 7),
+        label: describeFreightNamed(ref.name, freight),
       },
     ];
   });

@@ -4,7 +4,7 @@ import Box from '@material-ui/core/Box';
 import { makeStyles } from '@material-ui/core/styles';
 import Typography from '@material-ui/core/Typography';
 import type { ReactNode } from 'react';
-import { timeAgo } from '../../model/duration';
+import { plural, timeAgo } from '../../model/duration';
 import { formatTime } from '../gates';
 
 const useStyles = makeStyles(theme => ({
@@ -16,12 +16,6 @@ const useStyles = makeStyles(theme => ({
   },
 }));
 
-/** `url:https://…` → the URL to open; another kind of target has none. */
-function hrefOf(location: string): string | undefined {
-  const url = location.replace(/^url:/, '');
-  return /^https?:\/\//.test(url) ? url : undefined;
-}
-
 /** A time in words, with the exact time on hover. */
 function When(props: { at: string }) {
   return <span title={formatTime(props.at)}>{timeAgo(props.at)}</span>;
@@ -31,8 +25,7 @@ function When(props: { at: string }) {
 function describeApplied(status: ManifestSourceStatus) {
   if (!status.lastAppliedAt) return <>not applied yet</>;
   const count = status.appliedCount;
-  const manifests =
-    count === undefined ? '' : ` ${count} manifest${count === 1 ? '' : 's'}`;
+  const manifests = count === undefined ? '' : ` ${plural(count, 'manifest')}`;
   return (
     <>
       applied{manifests} <When at={status.lastAppliedAt} />
@@ -43,8 +36,9 @@ function describeApplied(status: ManifestSourceStatus) {
 /** "Pipeline from <location> — applied 4 manifests 3 minutes ago". */
 export function ManifestSourceLine(props: { status: ManifestSourceStatus }) {
   const { status } = props;
-  const href = hrefOf(status.location);
-  const where = href ?? status.location.replace(/^url:/, '');
+  const where = status.location.replace(/^url:/, '');
+  // `url:https://…` opens; another kind of target is only named.
+  const href = /^https?:\/\//.test(where) ? where : undefined;
   return (
     <Typography variant="body2" color="textSecondary">
       Pipeline from{' '}

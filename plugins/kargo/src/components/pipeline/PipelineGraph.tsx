@@ -56,9 +56,9 @@ export function PipelineGraph(props: {
   );
   const [scale, setScale] = useState(1);
   const scroller = useRef<HTMLDivElement>(null);
-  const viewport = useScrollViewport(scroller);
-
   const windowed = layout.nodes.length > WINDOWING_THRESHOLD;
+  // Only a windowed graph depends on where it is scrolled to.
+  const viewport = useScrollViewport(scroller, windowed);
   const area =
     windowed && viewport
       ? grow(

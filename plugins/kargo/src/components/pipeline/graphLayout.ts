@@ -79,14 +79,13 @@ export function layoutPipeline(
 
   const positioned = nodes.map((node): PositionedNode => {
     const { x, y, width, height } = graph.node(node.id);
-    const { id, ...data } = node;
     return {
-      id,
+      id: node.id,
       x: x - width / 2,
       y: y - height / 2,
       width,
       height,
-      data: data as PipelineNodeData,
+      data: node,
     };
   });
   const laidOutEdges = edges.map((edge): PositionedEdge => {

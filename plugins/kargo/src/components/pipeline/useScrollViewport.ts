@@ -5,15 +5,17 @@ import type { Box } from './graphLayout';
  * The part of a scrolling element's content that is on screen (scroll
  * offset and client size), updated at most once per animation frame while
  * it scrolls or resizes. Undefined until the element has a size (and in
- * environments without layout, such as jsdom).
+ * environments without layout, such as jsdom), and while not `enabled`:
+ * then nothing listens, and scrolling renders nothing.
  */
 export function useScrollViewport(
   ref: RefObject<HTMLElement | null>,
+  enabled = true,
 ): Box | undefined {
   const [viewport, setViewport] = useState<Box>();
   useEffect(() => {
     const element = ref.current;
-    if (!element) return undefined;
+    if (!enabled || !element) return undefined;
     let frame: number | undefined;
     const read = () => {
       frame = undefined;
@@ -50,6 +52,6 @@ export function useScrollViewport(
       resize?.disconnect();
       if (frame !== undefined) cancelAnimationFrame(frame);
     };
-  }, [ref]);
+  }, [ref, enabled]);
   return viewport;
 }

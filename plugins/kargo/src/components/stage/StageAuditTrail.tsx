@@ -6,7 +6,7 @@ import type {
 } from '@kargo-backstage/plugin-kargo-common';
 import TableCell from '@material-ui/core/TableCell';
 import TableRow from '@material-ui/core/TableRow';
-import { describeFreight } from '../../model/artifacts';
+import { describeFreightNamed } from '../../model/artifacts';
 import type { PipelineModel } from '../../model/pipelineModel';
 import { describeAuditEntry, FreightNamer } from '../../model/stageAudit';
 import { usePipelineActions } from '../actions';
@@ -49,10 +49,7 @@ function freightNamer(
   for (const f of recent) {
     if (!known.has(f.metadata.name)) known.set(f.metadata.name, f);
   }
-  return name => {
-    const freight = known.get(name);
-    return freight ? describeFreight(freight) : name.slice(0, 7);
-  };
+  return name => describeFreightNamed(name, known.get(name));
 }
 
 /**
